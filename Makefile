@@ -1,0 +1,44 @@
+# Livinglab: `make run` serves the app with demo content, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := $(BIN)/flask --app wsgi
+CATALOG := livinglab/translations
+
+.PHONY: run test install translations extract-messages update-messages setup-db clean bench
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/activate requirements.txt requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed translations
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -d $(CATALOG) --statistics 2>&1 | grep -v '^compiling' || true
+
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs ".* __pycache__" --no-location \
+		--sort-output --project Livinglab --copyright-holder "Livinglab developers" -o $(CATALOG)/messages.pot livinglab
+
+update-messages: extract-messages
+	$(BIN)/pybabel update -i $(CATALOG)/messages.pot -d $(CATALOG) --no-fuzzy-matching --ignore-obsolete
+
+setup-db: install
+	FLASK_DEBUG=1 $(FLASK) db upgrade
+	FLASK_DEBUG=1 $(FLASK) content load
+	FLASK_DEBUG=1 $(FLASK) demo load
+
+run: setup-db
+	@FLASK_DEBUG=1 $(FLASK) demo logins
+	FLASK_DEBUG=1 DEMO_MODE=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: install
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,72 @@
+"""Default settings for Livinglab; each can be overridden by an environment variable of the same name."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+DEFAULT_SECRET_KEY = "dev-only-insecure-secret-key"
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    return _env(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(_env(name, str(default)))
+
+
+DEBUG = _env_bool("FLASK_DEBUG", False)
+SECRET_KEY = _env("SECRET_KEY", DEFAULT_SECRET_KEY)
+
+SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'livinglab.db'}")
+SEARCH_INDEX_DIR = _env("SEARCH_INDEX_DIR", str(INSTANCE_DIR / "search-index"))
+UPLOAD_DIR = _env("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+CONTENT_DIR = _env("CONTENT_DIR", str(BASE_DIR / "content"))
+
+# Languages: Indonesian first, English second.
+BABEL_DEFAULT_LOCALE = "id"
+BABEL_DEFAULT_TIMEZONE = _env("BABEL_DEFAULT_TIMEZONE", "Asia/Jakarta")
+LANGUAGES = ("id", "en")
+
+# Sessions and cookies. Secure cookies are switched off only in debug and testing (see create_app).
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"
+REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+REMEMBER_COOKIE_DURATION = _env_int("REMEMBER_COOKIE_DURATION", 30 * 24 * 3600)
+PERMANENT_SESSION_LIFETIME = _env_int("PERMANENT_SESSION_LIFETIME", 12 * 3600)
+
+# Login throttling (Flask-Limiter). Use a redis:// URL when several processes serve the app.
+RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+LOGIN_FAILURE_LIMIT = _env("LOGIN_FAILURE_LIMIT", "5 per minute;20 per hour")
+RATELIMIT_HEADERS_ENABLED = False
+
+# Accounts.
+PASSWORD_MIN_LENGTH = _env_int("PASSWORD_MIN_LENGTH", 10)
+PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 3600)
+PASSWORD_HASH_METHOD = _env("PASSWORD_HASH_METHOD", "scrypt")
+
+# Mail: without MAIL_SERVER, messages are written to the application log.
+MAIL_SERVER = _env("MAIL_SERVER", "")
+MAIL_PORT = _env_int("MAIL_PORT", 587)
+MAIL_USERNAME = _env("MAIL_USERNAME", "")
+MAIL_PASSWORD = _env("MAIL_PASSWORD", "")
+MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", True)
+MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "Livinglab <no-reply@livinglab.example.org>")
+
+# Requests and pages.
+MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)
+PER_PAGE = _env_int("PER_PAGE", 25)
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+WTF_CSRF_TIME_LIMIT = None
+
+# Shows a banner saying the data is invented; `make run` sets it because it loads demo content.
+DEMO_MODE = _env_bool("DEMO_MODE", False)

@@ -1,0 +1,49 @@
+"""Livinglab: the collaboration platform of a living lab of Indonesian regencies."""
+
+from pathlib import Path
+
+from flask import Flask
+
+import config
+from livinglab.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+class InsecureConfigError(RuntimeError):
+    """The app was asked to run in production with a development-only setting."""
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the Flask application from `config.py` plus optional overrides (tests use these)."""
+    app = Flask(__name__, static_folder=str(Path(config.BASE_DIR) / "static"))
+    app.config.from_object(config)
+    app.config.update(overrides or {})
+    if app.debug or app.testing:
+        app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
+    elif app.config["SECRET_KEY"] == config.DEFAULT_SECRET_KEY:
+        raise InsecureConfigError("Set SECRET_KEY: the default key is for development only.")
+    Path(config.INSTANCE_DIR).mkdir(exist_ok=True)
+
+    from livinglab import models  # noqa: F401  (registers every model with the metadata)
+    from livinglab.accounts import cli as accounts_cli, views as accounts_views
+    from livinglab.audit import views as audit_views
+    from livinglab.demo import cli as demo_cli
+    from livinglab.indicators import cli as indicators_cli, views as indicators_views
+    from livinglab.regencies import cli as regencies_cli, views as regencies_views
+    from livinglab.site import errors, headers, i18n, views as site_views
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(config.BASE_DIR) / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    accounts_views.init_login(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+
+    for blueprint in (site_views.bp, accounts_views.bp, indicators_views.bp, regencies_views.bp, audit_views.bp):
+        app.register_blueprint(blueprint)
+    for group in (accounts_cli.cli, indicators_cli.cli, regencies_cli.cli, demo_cli.content_cli, demo_cli.demo_cli):
+        app.cli.add_command(group)
+
+    i18n.init_templates(app)
+    errors.register(app)
+    headers.register(app)
+    return app

@@ -1,0 +1,90 @@
+"""Account forms: they check shape; account rules live in services."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+
+from livinglab.accounts.models import Role
+from livinglab.accounts.services import ROLE_LABELS, password_problem
+
+LANGUAGE_CHOICES = [SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")]
+INVALID_CHOICE = _l("Please choose one of the options in the list.")
+PASSWORD_HINT = _l("At least 10 characters. Avoid common passwords.")
+
+
+# WTForms ships no Indonesian catalogue, so every validator gets a message of ours.
+def required() -> DataRequired:
+    return DataRequired(message=_l("This field is required."))
+
+
+def length(minimum: int = -1, maximum: int = -1) -> Length:
+    return Length(min=minimum, max=maximum, message=_l("Use between %(min)d and %(max)d characters."))
+
+
+def valid_email() -> Email:
+    return Email(message=_l("Please enter a valid e-mail address, e.g. nama@kabupaten.go.id."))
+
+
+def same_as(field: str) -> EqualTo:
+    return EqualTo(field, message=_l("The passwords do not match."))
+
+
+def strong_password(form: FlaskForm, field: PasswordField) -> None:
+    problem = password_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[required(), length(3, 254)])
+    password = PasswordField(_l("Password"), validators=[required()])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+
+
+class RegisterForm(FlaskForm):
+    name = StringField(_l("Full name"), validators=[required(), length(2, 120)])
+    email = EmailField(_l("E-mail address"), validators=[required(), valid_email(), length(3, 254)])
+    regency = SelectField(
+        _l("Your regency or city (optional)"), validators=[Optional()], default="", invalid_choice_message=INVALID_CHOICE
+    )
+    password = PasswordField(_l("Password"), validators=[required(), strong_password], description=PASSWORD_HINT)
+    confirm = PasswordField(_l("Repeat the password"), validators=[required(), same_as("password")])
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Full name"), validators=[required(), length(2, 120)])
+    locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, invalid_choice_message=INVALID_CHOICE)
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[required()])
+    password = PasswordField(_l("New password"), validators=[required(), strong_password], description=PASSWORD_HINT)
+    confirm = PasswordField(_l("Repeat the new password"), validators=[required(), same_as("password")])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[required(), valid_email(), length(3, 254)])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[required(), strong_password], description=PASSWORD_HINT)
+    confirm = PasswordField(_l("Repeat the new password"), validators=[required(), same_as("password")])
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(
+        _l("Role"), choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in Role], invalid_choice_message=INVALID_CHOICE
+    )
+    regency = SelectField(
+        _l("Regency or city"),
+        validators=[Optional()],
+        default="",
+        invalid_choice_message=INVALID_CHOICE,
+        description=_l("Required for officials: they publish and commit on behalf of this regency."),
+    )
+
+
+class ActivationForm(FlaskForm):
+    """An empty form: its CSRF token protects the activate and deactivate buttons."""

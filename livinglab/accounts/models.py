@@ -1,0 +1,75 @@
+"""Users and their roles."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from livinglab.extensions import db
+
+if TYPE_CHECKING:
+    from livinglab.regencies.models import Regency
+
+
+def utcnow() -> datetime:
+    """Timezone-aware current time in UTC."""
+    return datetime.now(timezone.utc)
+
+
+class Role(enum.Enum):
+    """What a user may do; officials act for one regency."""
+
+    PEER = "peer"
+    OFFICIAL = "official"
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"
+
+
+class User(UserMixin, db.Model):
+    """A registered person. Officials belong to exactly one regency."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(
+        db.Enum(Role, name="role", values_callable=lambda roles: [r.value for r in roles]),
+        default=Role.PEER,
+        index=True,
+    )
+    regency_code: Mapped[str | None] = mapped_column(ForeignKey("regencies.code"), index=True)
+    locale: Mapped[str] = mapped_column(String(5), default="id")
+    is_active: Mapped[bool] = mapped_column(default=True)
+    # Bumped when the password changes or the account is deactivated: it ends every other session.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))
+
+    regency: Mapped[Regency | None] = relationship(back_populates="users")
+
+    def get_id(self) -> str:
+        """Session identifier: id plus session version, so old sessions stop working."""
+        return f"{self.id}.{self.session_version}"
+
+    @property
+    def is_official(self) -> bool:
+        return self.role is Role.OFFICIAL
+
+    @property
+    def is_coordinator(self) -> bool:
+        """Coordinators and admins share the coordinator's powers."""
+        return self.role in (Role.COORDINATOR, Role.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email} {self.role.value}>"

@@ -1,0 +1,40 @@
+"""Who may manage which accounts, and the loader that enforces it."""
+
+from collections.abc import Callable
+
+from flask import abort
+from flask_login import current_user
+
+from livinglab.accounts.models import Role, User
+from livinglab.extensions import db
+
+
+def can_manage_users(user: User) -> bool:
+    """Coordinators and admins open the user administration."""
+    return bool(user.is_authenticated and user.is_active and user.is_coordinator)
+
+
+def can_edit_user(actor: User, target: User) -> bool:
+    """Manage another account: admins any, coordinators anyone but admins; never oneself."""
+    if not can_manage_users(actor) or actor.id == target.id:
+        return False
+    return actor.is_admin or target.role is not Role.ADMIN
+
+
+def can_grant_role(actor: User, role: Role) -> bool:
+    """Only admins make admins; coordinators grant the other roles."""
+    return can_manage_users(actor) and (actor.is_admin or role is not Role.ADMIN)
+
+
+def can_view_audit(user: User) -> bool:
+    return can_manage_users(user)
+
+
+def load_user(user_id: int, predicate: Callable[[User, User], bool]) -> User:
+    """The user with this id, or 404; 403 when the current user may not act on them."""
+    target = db.session.get(User, user_id)
+    if target is None:
+        abort(404)
+    if not predicate(current_user, target):
+        abort(403)
+    return target

@@ -1,0 +1,43 @@
+"""The audit log, for coordinators and admins."""
+
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from livinglab.accounts.permissions import can_view_audit
+from livinglab.audit.models import AuditEvent
+from livinglab.audit.queries import audit_log_query
+from livinglab.extensions import db
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+
+
+@bp.get("")
+@login_required
+def index():
+    if not can_view_audit(current_user):
+        abort(403)
+    action = request.args.get("action", "")
+    page = db.paginate(audit_log_query(action), per_page=current_app.config["PER_PAGE"], error_out=False)
+    return render_template("audit/index.html", page=page, action=action)
+
+
+ACTION_LABELS = {
+    "user.registered": _l("Account registered"),
+    "user.role_changed": _l("Role changed"),
+    "user.deactivated": _l("Account deactivated"),
+    "user.activated": _l("Account reactivated"),
+    "user.password_changed": _l("Password changed"),
+    "user.password_reset": _l("Password reset by e-mail link"),
+}
+
+
+@bp.app_template_global()
+def audit_label(event: AuditEvent) -> str:
+    """A readable, translated description of an audit event."""
+    label = str(ACTION_LABELS.get(event.action, event.action))
+    before, after = event.details.get("before"), event.details.get("after")
+    if before and after:
+        changes = [f"{before[k]} → {after[k]}" for k in after if before.get(k) != after[k]]
+        label += f": {', '.join(str(c) for c in changes)}" if changes else ""
+    return label

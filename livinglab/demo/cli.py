@@ -1,0 +1,37 @@
+"""`flask content load` and `flask demo load|logins`."""
+
+import click
+from flask.cli import AppGroup
+
+from livinglab.demo.data import DEMO_PASSWORD
+from livinglab.demo.services import demo_logins, load_demo, load_reference_content
+from livinglab.extensions import db
+
+content_cli = AppGroup("content", help="Shipped reference data.")
+demo_cli = AppGroup("demo", help="Demo content (invented, labelled as demo).")
+
+
+@content_cli.command("load")
+def load_content() -> None:
+    """Load regencies and indicator frameworks from content/ (idempotent)."""
+    results = load_reference_content()
+    db.session.commit()
+    summary = ", ".join(f"{name}: {c['created']} new, {c['updated']} updated" for name, c in results.items())
+    click.echo(f"Content loaded ({summary}).")
+
+
+@demo_cli.command("load")
+def load() -> None:
+    """Load demo memberships and accounts (run `content load` first; idempotent)."""
+    counts = load_demo()
+    db.session.commit()
+    click.echo(f"Demo loaded: {counts['members']} new member regencies, {counts['accounts']} new accounts.")
+
+
+@demo_cli.command("logins")
+def logins() -> None:
+    """Print the demo accounts and their shared password."""
+    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+    for user in demo_logins():
+        where = f", {user.regency.name}" if user.regency else ""
+        click.echo(f"  {user.role.value:<12} {user.email}{where}")

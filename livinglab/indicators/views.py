@@ -1,0 +1,28 @@
+"""The indicator catalogue and one indicator's page."""
+
+from flask import Blueprint, abort, current_app, render_template, request
+
+from livinglab.extensions import db
+from livinglab.indicators import queries
+
+bp = Blueprint("indicators", __name__, url_prefix="/indicators")
+
+
+@bp.get("")
+def index():
+    framework = queries.framework_by_code(request.args.get("framework"))
+    if framework is None:
+        abort(404)
+    per_page = max(current_app.config["PER_PAGE"], 50)
+    page = db.paginate(queries.catalogue_query(framework), per_page=per_page, error_out=False)
+    return render_template(
+        "indicators/index.html", framework=framework, frameworks=queries.all_frameworks(), page=page
+    )
+
+
+@bp.get("/<code>")
+def detail(code: str):
+    indicator = queries.find_indicator(code, request.args.get("framework"))
+    if indicator is None:
+        abort(404)
+    return render_template("indicators/detail.html", indicator=indicator, neighbours=queries.neighbours(indicator))

@@ -1,0 +1,21 @@
+"""Every model class, imported in one place for migrations and the shell."""
+
+from livinglab.accounts.models import Role, User
+from livinglab.audit.models import AuditEvent
+from livinglab.indicators.models import Aspect, Domain, Framework, Indicator, Level, PredicateBand
+from livinglab.regencies.models import Province, Regency, RegencyKind
+
+__all__ = [
+    "Aspect",
+    "AuditEvent",
+    "Domain",
+    "Framework",
+    "Indicator",
+    "Level",
+    "PredicateBand",
+    "Province",
+    "Regency",
+    "RegencyKind",
+    "Role",
+    "User",
+]

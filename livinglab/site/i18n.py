@@ -1,0 +1,46 @@
+"""Language choice and locale-aware formatting for templates."""
+
+from typing import Any
+
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
+from flask_login import current_user
+
+LANGUAGE_COOKIE = "lang"
+
+
+def select_locale() -> str:
+    """The signed-in user's language, else the visitor's cookie, else Indonesian."""
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    cookie = request.cookies.get(LANGUAGE_COOKIE)
+    return cookie if cookie in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def current_language() -> str:
+    """The two-letter code of the language the page is rendered in."""
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])[:2]
+
+
+def localized(obj: Any, field: str) -> str:
+    """The `<field>_<lang>` attribute for the current language, falling back to Indonesian."""
+    value = getattr(obj, f"{field}_{current_language()}", None)
+    return value or getattr(obj, f"{field}_id")
+
+
+def init_templates(app: Flask) -> None:
+    """Expose the language helpers and locale-aware number and date filters to templates."""
+    app.jinja_env.globals.update(localized=localized, current_language=current_language)
+    app.jinja_env.filters.update(
+        date=lambda value, fmt="long": format_date(value, fmt) if value else "",
+        datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "",
+        number=lambda value, fmt=None: format_decimal(value, fmt) if value is not None else "",
+        percent=lambda value: format_percent(value) if value is not None else "",
+    )

@@ -1,0 +1,54 @@
+"""Home page, health check and the language switch."""
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request
+from flask_login import current_user
+from sqlalchemy import text
+
+from livinglab.accounts.queries import count_officials
+from livinglab.accounts.views import safe_next
+from livinglab.extensions import db
+from livinglab.indicators import queries as indicator_queries
+from livinglab.regencies import queries as regency_queries
+from livinglab.site.i18n import LANGUAGE_COOKIE
+
+bp = Blueprint("site", __name__)
+
+
+@bp.get("/")
+def index():
+    framework = indicator_queries.default_framework()
+    return render_template(
+        "site/index.html",
+        framework=framework,
+        domains=indicator_queries.domain_summaries(framework) if framework else [],
+        counts=regency_queries.lab_counts(),
+        officials=count_officials(),
+    )
+
+
+@bp.get("/language/<code>")
+def language(code: str):
+    """Switch the interface language; remembered on the account or in a cookie."""
+    target = safe_next(request.args.get("next"))
+    if code not in current_app.config["LANGUAGES"]:
+        return redirect(target)
+    response = redirect(target)
+    response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    if current_user.is_authenticated and current_user.locale != code:
+        current_user.locale = code
+        db.session.commit()
+    return response
+
+
+@bp.get("/healthz")
+def healthz():
+    """Liveness and readiness: 200 when the database answers, 503 otherwise."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = {"status": "ok"}
+    except Exception as error:  # any driver error means "not ready"
+        db.session.rollback()
+        database = {"status": "error", "error": error.__class__.__name__}
+    healthy = database["status"] == "ok"
+    body = {"status": "ok" if healthy else "error", "database": database}
+    return jsonify(body), 200 if healthy else 503

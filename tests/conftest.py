@@ -1,0 +1,165 @@
+"""Shared fixtures: the app on SQLite or PostgreSQL, a client, and factories."""
+
+import itertools
+import os
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from livinglab import create_app
+from livinglab.accounts.models import Role, User
+from livinglab.accounts.services import register_user
+from livinglab.demo.services import load_reference_content
+from livinglab.extensions import db, limiter
+from livinglab.regencies.models import Province, Regency, RegencyKind
+
+TEST_PASSWORD = "kopi-tubruk-pagi-hari"
+
+
+def _server_url(url: str) -> str:
+    return make_url(url).set(database="postgres").render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> Iterator[str]:
+    """A fresh database for this test session: SQLite in a temp dir, or a new PostgreSQL database."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    name = f"livinglab_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(_server_url(base), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_config(database_url: str, tmp_path_factory) -> dict:
+    """Settings every test app shares."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "SEARCH_INDEX_DIR": str(tmp_path_factory.mktemp("index")),
+        "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+
+
+test_config.__test__ = False  # a helper, not a test
+
+
+@pytest.fixture(scope="session")
+def _app(database_url, tmp_path_factory) -> Iterator[Flask]:
+    app = create_app(test_config(database_url, tmp_path_factory))
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def empty_tables() -> None:
+    """Delete every row, children first (the search drain reads committed data, so no rollback tricks)."""
+    db.session.rollback()
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(_app: Flask) -> Iterator[Flask]:
+    with _app.app_context():
+        yield _app
+        empty_tables()
+        db.session.remove()
+    limiter.reset()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def content(app: Flask) -> None:
+    """The shipped provinces, regencies and indicator frameworks."""
+    load_reference_content()
+    db.session.commit()
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_regency(app: Flask) -> Callable[..., Regency]:
+    def make(code: str | None = None, name: str | None = None, province_code: str = "99", **fields) -> Regency:
+        if db.session.get(Province, province_code) is None:
+            db.session.add(Province(code=province_code, name=f"Provinsi {province_code}"))
+        number = next(_counter)
+        code = code or f"{province_code}{number % 69 + 1:02d}"
+        regency = Regency(
+            code=code,
+            name=name or f"Kabupaten Contoh {number}",
+            code_kemendagri=f"{code[:2]}.{code[2:]}",
+            kind=fields.pop("kind", RegencyKind.KABUPATEN),
+            province_code=province_code,
+            is_member=fields.pop("is_member", True),
+            **fields,
+        )
+        db.session.add(regency)
+        db.session.commit()
+        return regency
+
+    return make
+
+
+@pytest.fixture
+def make_user(app: Flask, make_regency) -> Callable[..., User]:
+    def make(role: str = "peer", regency: Regency | None = None, **fields) -> User:
+        number = next(_counter)
+        if role == "official" and regency is None:
+            regency = make_regency()
+        user = register_user(
+            fields.pop("email", f"user{number}@example.org"),
+            fields.pop("name", f"Pengguna {number}"),
+            fields.pop("password", TEST_PASSWORD),
+            locale=fields.pop("locale", "id"),
+            regency_code=regency.code if regency else None,
+        )
+        user.role = Role(role)
+        for name, value in fields.items():
+            setattr(user, name, value)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login_as(client: FlaskClient) -> Callable[[User], FlaskClient]:
+    """Sign the test client in as a user, the way Flask-Login's session does."""
+
+    def login(user: User) -> FlaskClient:
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return client
+
+    return login
