@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
-from flask import Flask
+from flask import Flask, g, request_started
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -59,9 +59,19 @@ def test_config(database_url: str, tmp_path_factory) -> dict:
 test_config.__test__ = False  # a helper, not a test
 
 
+def _fresh_globals(sender: Flask, **extra) -> None:
+    """Give each test request an empty `g`, as a real request would have.
+
+    Tests keep one app context open for database access and Flask reuses it for client
+    requests, so without this the locale and the signed-in user would leak between requests.
+    """
+    g.__dict__.clear()
+
+
 @pytest.fixture(scope="session")
 def _app(database_url, tmp_path_factory) -> Iterator[Flask]:
     app = create_app(test_config(database_url, tmp_path_factory))
+    request_started.connect(_fresh_globals, app)
     with app.app_context():
         db.create_all()
     yield app
