@@ -38,7 +38,7 @@ run: setup-db
 	FLASK_DEBUG=1 DEMO_MODE=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

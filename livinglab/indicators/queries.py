@@ -1,6 +1,7 @@
 """Reads of the indicator catalogue."""
 
 from dataclasses import dataclass
+from itertools import groupby
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -19,7 +20,9 @@ def default_framework() -> Framework | None:
     return db.session.scalars(query.limit(1)).first()
 
 def all_frameworks() -> list[Framework]:
-    return list(db.session.scalars(select(Framework).order_by(Framework.first_year.desc())))
+    """Every framework, the default first, then newest first."""
+    query = select(Framework).order_by(Framework.is_default.desc(), Framework.first_year.desc())
+    return list(db.session.scalars(query))
 
 def framework_by_code(code: str | None) -> Framework | None:
     if not code:
@@ -48,6 +51,27 @@ def catalogue_query(framework: Framework):
         .options(joinedload(Indicator.aspect).joinedload(Aspect.domain))
         .order_by(Aspect.number, Indicator.number)
     )
+
+@dataclass
+class AspectGroup:
+    aspect: Aspect
+    indicators: list[Indicator]
+
+
+@dataclass
+class DomainGroup:
+    domain: Domain | None
+    aspects: list[AspectGroup]
+
+
+def group_catalogue(indicators: list[Indicator]) -> list[DomainGroup]:
+    """Indicators (already in catalogue order) grouped by domain, then aspect."""
+    groups: list[DomainGroup] = []
+    for domain, in_domain in groupby(indicators, key=lambda i: i.aspect.domain):
+        aspects = [AspectGroup(aspect, list(items)) for aspect, items in groupby(in_domain, key=lambda i: i.aspect)]
+        groups.append(DomainGroup(domain, aspects))
+    return groups
+
 
 def find_indicator(code: str, framework_code: str | None = None) -> Indicator | None:
     """An indicator by code, in the named framework or else the default one first."""

@@ -16,7 +16,11 @@ def index():
     per_page = max(current_app.config["PER_PAGE"], 50)
     page = db.paginate(queries.catalogue_query(framework), per_page=per_page, error_out=False)
     return render_template(
-        "indicators/index.html", framework=framework, frameworks=queries.all_frameworks(), page=page
+        "indicators/index.html",
+        framework=framework,
+        frameworks=queries.all_frameworks(),
+        page=page,
+        groups=queries.group_catalogue(page.items),
     )
 
 

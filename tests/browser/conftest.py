@@ -1,0 +1,82 @@
+"""Browser tests: Debian's Chromium driven by Playwright against a live server on 127.0.0.1."""
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from werkzeug.serving import make_server
+
+from livinglab import create_app
+from livinglab.demo.services import load_demo, load_reference_content
+from livinglab.extensions import db
+from tests.conftest import empty_tables, test_config
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without Chromium, browser tests skip with a reason locally and fail in CI."""
+    if os.path.exists(CHROMIUM) or os.environ.get("CI"):
+        return
+    skip = pytest.mark.skip(reason="Chromium not found at /usr/bin/chromium: apt-get install chromium")
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"],
+    }
+
+
+@pytest.fixture(scope="session")
+def live_app(_app, database_url, tmp_path_factory):
+    """The real app with CSRF on, sharing the test session's database (whose schema `_app` made)."""
+    overrides = test_config(database_url, tmp_path_factory)
+    overrides["WTF_CSRF_ENABLED"] = True
+    return create_app(overrides)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def demo_site(live_app, live_server) -> Iterator[str]:
+    """Reference data and demo accounts loaded; emptied again after the test."""
+    with live_app.app_context():
+        load_reference_content()
+        load_demo()
+        db.session.commit()
+    yield live_server
+    with live_app.app_context():
+        empty_tables()
+        db.session.remove()
+
+
+@pytest.fixture(scope="session")
+def axe() -> Axe:
+    return Axe()
+
+
+def serious_violations(axe: Axe, page) -> list[str]:
+    """axe-core violations of serious or critical impact, as readable lines."""
+    results = axe.run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
