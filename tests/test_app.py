@@ -93,3 +93,25 @@ def test_pages_weigh_under_100_kb(client, content, url):
     response = client.get(url)
     assert response.status_code == 200
     assert len(response.data) < 100 * 1024, f"{url}: {len(response.data)} bytes"
+
+
+def test_sqlite_enforces_foreign_keys_and_uses_wal(app):
+    from sqlalchemy import text
+
+    from livinglab.extensions import db
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite pragmas only apply to SQLite")
+    with db.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_dates_and_numbers_follow_the_language(client, make_user, login_as):
+    from datetime import datetime, timezone
+
+    user = make_user(created_at=datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc))
+    login_as(user)
+    assert "27 November 2026" in client.get("/account").text
+    client.get("/language/en")
+    assert "November 27, 2026" in client.get("/account").text

@@ -69,6 +69,7 @@ def _regency_select(field) -> None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_LIMIT"], methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("site.index"))
@@ -159,6 +160,7 @@ def change_password():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RESET_MAIL_LIMIT"], methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

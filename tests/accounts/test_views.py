@@ -178,3 +178,10 @@ def test_signed_in_language_switch_is_saved_on_the_account(client, make_user, lo
 def test_unknown_language_is_ignored(client):
     client.get("/language/fr")
     assert 'lang="id"' in client.get("/").text
+
+
+def test_password_reset_mail_requests_are_rate_limited(client):
+    for _ in range(5):
+        assert client.post("/password/forgot", data={"email": "a@example.org"}).status_code == 302
+    response = client.post("/password/forgot", data={"email": "a@example.org"})
+    assert response.status_code == 429 and "Terlalu banyak percobaan" in response.text
