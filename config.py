@@ -64,8 +64,14 @@ MAIL_PASSWORD = _env("MAIL_PASSWORD", "")
 MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", True)
 MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "Livinglab <no-reply@livinglab.example.org>")
 
+# Attachments: per file and per piece. The request limit leaves room for a full set of files plus
+# the form, so an oversized file is refused by the form (which keeps what was typed), not by Flask.
+MAX_ATTACHMENT_BYTES = _env_int("MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+MAX_ATTACHMENTS = _env_int("MAX_ATTACHMENTS", 10)
+
 # Requests and pages.
-MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)
+MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 110 * 1024 * 1024)
+MAX_FORM_MEMORY_SIZE = _env_int("MAX_FORM_MEMORY_SIZE", 2 * 1024 * 1024)
 PER_PAGE = _env_int("PER_PAGE", 25)
 SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 WTF_CSRF_TIME_LIMIT = None

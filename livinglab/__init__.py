@@ -6,6 +6,7 @@ from flask import Flask
 
 import config
 from livinglab.extensions import babel, csrf, db, limiter, login_manager, migrate
+from livinglab.rendering import render_markdown
 
 
 class InsecureConfigError(RuntimeError):
@@ -28,6 +29,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from livinglab.audit import views as audit_views
     from livinglab.demo import cli as demo_cli
     from livinglab.indicators import cli as indicators_cli, views as indicators_views
+    from livinglab.pieces import views as pieces_views
     from livinglab.regencies import cli as regencies_cli, views as regencies_views
     from livinglab.site import errors, headers, i18n, views as site_views
 
@@ -38,12 +40,15 @@ def create_app(overrides: dict | None = None) -> Flask:
     accounts_views.init_login(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
 
-    for blueprint in (site_views.bp, accounts_views.bp, indicators_views.bp, regencies_views.bp, audit_views.bp):
+    for blueprint in (
+        site_views.bp, accounts_views.bp, indicators_views.bp, regencies_views.bp, pieces_views.bp, audit_views.bp
+    ):
         app.register_blueprint(blueprint)
     for group in (accounts_cli.cli, indicators_cli.cli, regencies_cli.cli, demo_cli.content_cli, demo_cli.demo_cli):
         app.cli.add_command(group)
 
     i18n.init_templates(app)
+    app.jinja_env.filters["markdown"] = render_markdown
     errors.register(app)
     headers.register(app)
     return app

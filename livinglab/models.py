@@ -3,19 +3,27 @@
 from livinglab.accounts.models import Role, User
 from livinglab.audit.models import AuditEvent
 from livinglab.indicators.models import Aspect, Domain, Framework, Indicator, Level, PredicateBand
+from livinglab.pieces.models import Attachment, Piece, PieceIndicator, PieceKind, PieceRevision, PieceStatus, Tag
 from livinglab.regencies.models import Province, Regency, RegencyKind
 
 __all__ = [
     "Aspect",
+    "Attachment",
     "AuditEvent",
     "Domain",
     "Framework",
     "Indicator",
     "Level",
+    "Piece",
+    "PieceIndicator",
+    "PieceKind",
+    "PieceRevision",
+    "PieceStatus",
     "PredicateBand",
     "Province",
     "Regency",
     "RegencyKind",
     "Role",
+    "Tag",
     "User",
 ]

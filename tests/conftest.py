@@ -1,6 +1,7 @@
 """Shared fixtures: the app on SQLite or PostgreSQL, a client, and factories."""
 
 import itertools
+from contextlib import contextmanager
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -8,7 +9,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from flask import Flask, g, request_started
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import make_url
 
 from livinglab import create_app
@@ -16,6 +17,9 @@ from livinglab.accounts.models import Role, User
 from livinglab.accounts.services import register_user
 from livinglab.demo.services import load_reference_content
 from livinglab.extensions import db, limiter
+from livinglab.indicators.models import Aspect, Domain, Framework, Indicator
+from livinglab.pieces.models import Piece, PieceKind
+from livinglab.pieces.services import PieceInput, archive_piece, create_piece, publish_piece
 from livinglab.regencies.models import Province, Regency, RegencyKind
 
 TEST_PASSWORD = "kopi-tubruk-pagi-hari"
@@ -160,6 +164,82 @@ def make_user(app: Flask, make_regency) -> Callable[..., User]:
         return user
 
     return make
+
+
+@pytest.fixture
+def make_indicator(app: Flask) -> Callable[..., Indicator]:
+    """An indicator of a small default framework (created on first use)."""
+
+    def make(code: str | None = None, **fields) -> Indicator:
+        framework = db.session.scalars(select(Framework).filter_by(code="test-framework")).first()
+        if framework is None:
+            framework = Framework(code="test-framework", name_id="Kerangka Uji", name_en="Test framework",
+                                  regulation="Permen Uji", first_year=2021, is_default=True)
+            domain = Domain(framework=framework, number=1, name_id="Domain Uji", name_en="Test domain", weight_percent=100)
+            Aspect(framework=framework, domain=domain, number=1, name_id="Aspek Uji", name_en="Test aspect", weight_percent=100)
+            db.session.add(framework)
+            db.session.flush()
+        number = next(_counter)
+        indicator = Indicator(framework=framework, aspect=framework.aspects[0], code=code or f"T{number:02d}",
+                              number=number, name_id=fields.pop("name_id", f"Indikator uji {number}"),
+                              name_en=fields.pop("name_en", f"Test indicator {number}"),
+                              weight_percent=fields.pop("weight_percent", 1), **fields)
+        db.session.add(indicator)
+        db.session.commit()
+        return indicator
+
+    return make
+
+
+@pytest.fixture
+def make_piece(app: Flask, make_user, make_indicator) -> Callable[..., Piece]:
+    """A piece (published unless told otherwise) by an official of its regency."""
+
+    def make(author: User | None = None, status: str = "published", indicators: list | None = None, **fields) -> Piece:
+        author = author or make_user("official")
+        data = PieceInput(
+            kind=PieceKind(fields.pop("kind", "practice")),
+            title=fields.pop("title", f"Praktik baik nomor {next(_counter)}"),
+            summary=fields.pop("summary", "Ringkasan praktik baik."),
+            body=fields.pop("body", "## Masalah\n\nIsi praktik baik."),
+            language=fields.pop("language", "id"),
+            indicator_ids=[i.id for i in (indicators if indicators is not None else [make_indicator()])],
+            tags=fields.pop("tags", []),
+            levels=fields.pop("levels", {}),
+        )
+        piece = create_piece(author, author.regency, data)
+        if status in ("published", "archived"):
+            publish_piece(piece, author)
+        if status == "archived":
+            archive_piece(piece, author)
+        for name, value in fields.items():
+            setattr(piece, name, value)
+        db.session.commit()
+        return piece
+
+    return make
+
+
+@pytest.fixture
+def count_queries(app: Flask):
+    """Count the SQL statements a block runs: `with count_queries() as counter: ...; counter.count`."""
+
+    class Counter:
+        count = 0
+
+        def __call__(self, *args, **kwargs) -> None:
+            self.count += 1
+
+    @contextmanager
+    def counting() -> Iterator[Counter]:
+        counter = Counter()
+        event.listen(db.engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(db.engine, "before_cursor_execute", counter)
+
+    return counting
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from livinglab.accounts.models import Role, User
 from livinglab.demo.services import demo_logins, load_demo
 from livinglab.extensions import db
+from livinglab.pieces.models import Piece, PieceKind, PieceStatus
 from livinglab.regencies.models import Regency
 
 
@@ -19,8 +20,26 @@ def test_demo_accounts_cover_every_role_and_loading_twice_changes_nothing(app, c
     assert len({u.regency_code for u in officials}) >= 3
     assert all("(demo)" in u.name for u in users)
     assert all(r.cohort.startswith("Demo") for r in db.session.scalars(select(Regency).where(Regency.is_member)))
-    assert load_demo() == {"members": 0, "accounts": 0}
-    assert db.session.scalar(select(func.count()).select_from(User)) == len(users)
+    users_before = db.session.scalar(select(func.count()).select_from(User))
+    assert load_demo() == {"members": 0, "accounts": 0, "pieces": 0}
+    assert db.session.scalar(select(func.count()).select_from(User)) == users_before
+
+
+def test_demo_pieces_are_many_varied_labelled_and_revised(app, content):
+    load_demo()
+    db.session.commit()
+    pieces = db.session.scalars(select(Piece)).all()
+    assert len(pieces) >= 40 and all(p.is_demo and p.status is PieceStatus.PUBLISHED for p in pieces)
+    assert {p.kind for p in pieces} == set(PieceKind)
+    assert len({p.regency_code for p in pieces}) >= 20
+    assert len({t.indicator_id for p in pieces for t in p.targets}) >= 25
+    languages = [p.language for p in pieces]
+    assert languages.count("en") >= 3 and languages.count("id") > len(pieces) * 0.8
+    assert all(len(p.revisions) == 2 for p in pieces)
+    assert sum(len(p.attachments) for p in pieces) >= 3
+    assert all(p.author.role.value == "official" and p.author.regency_code == p.regency_code for p in pieces)
+    case_studies = [p for p in pieces if p.kind is PieceKind.CASE_STUDY]
+    assert any(t.level_before and t.level_after for p in case_studies for t in p.targets)
 
 
 def test_cli_commands_print_one_summary(runner, app):

@@ -42,4 +42,6 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades(empty_database_url
         assert "users" in inspect(db.engine).get_table_names()
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade()  # a second upgrade proves the downgrade left nothing behind (e.g. enum types)
+        assert "users" in inspect(db.engine).get_table_names()
         db.engine.dispose()

@@ -25,7 +25,10 @@ def load() -> None:
     """Load demo memberships and accounts (run `content load` first; idempotent)."""
     counts = load_demo()
     db.session.commit()
-    click.echo(f"Demo loaded: {counts['members']} new member regencies, {counts['accounts']} new accounts.")
+    click.echo(
+        f"Demo loaded: {counts['members']} new member regencies, {counts['accounts']} new accounts, "
+        f"{counts['pieces']} new pieces."
+    )
 
 
 @demo_cli.command("logins")

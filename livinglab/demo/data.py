@@ -49,3 +49,10 @@ DEMO_ACCOUNTS = [
     ("banyuwangi@livinglab.example.org", "Agus Prasetyo (demo)", "official", "3510", "en"),
     ("peer@livinglab.example.org", "Putri Ayu Lestari (demo)", "peer", "3201", "id"),
 ]
+
+# Demo piece file (without .md) → files from content/demo/attachments/ attached to it.
+DEMO_ATTACHMENTS = {
+    "01-arsitektur-spbe-sumedang": ["ringkasan-arsitektur-spbe-demo.pdf"],
+    "25-it-service-desk-sla": ["grafik-sla-layanan-tik-demo.png"],
+    "43-perizinan-daring-kutai-timur": ["alur-perizinan-daring-demo.pdf"],
+}

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from livinglab.extensions import db
 from livinglab.indicators import queries
+from livinglab.pieces.queries import pieces_for_indicator
 
 bp = Blueprint("indicators", __name__, url_prefix="/indicators")
 
@@ -29,4 +30,9 @@ def detail(code: str):
     indicator = queries.find_indicator(code, request.args.get("framework"))
     if indicator is None:
         abort(404)
-    return render_template("indicators/detail.html", indicator=indicator, neighbours=queries.neighbours(indicator))
+    return render_template(
+        "indicators/detail.html",
+        indicator=indicator,
+        neighbours=queries.neighbours(indicator),
+        pieces=pieces_for_indicator(indicator),
+    )

@@ -1,9 +1,11 @@
 """The regency list and a regency's profile."""
 
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_login import current_user
 
 from livinglab.accounts.queries import officials_of
 from livinglab.extensions import db
+from livinglab.pieces.queries import pieces_for_regency
 from livinglab.regencies import queries
 
 bp = Blueprint("regencies", __name__, url_prefix="/regencies")
@@ -26,4 +28,9 @@ def detail(code: str):
     regency = queries.find_regency(code)
     if regency is None:
         abort(404)
-    return render_template("regencies/detail.html", regency=regency, officials=officials_of(regency.code))
+    return render_template(
+        "regencies/detail.html",
+        regency=regency,
+        officials=officials_of(regency.code),
+        pieces=pieces_for_regency(regency.code, current_user),
+    )

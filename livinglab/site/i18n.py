@@ -35,9 +35,16 @@ def localized(obj: Any, field: str) -> str:
     return value or getattr(obj, f"{field}_id")
 
 
+def filesize(size: int) -> str:
+    """A file size in kB or MB, with the locale's decimal mark."""
+    if size < 1024 * 1024:
+        return f"{format_decimal(max(1, round(size / 1024)))} kB"
+    return f"{format_decimal(round(size / (1024 * 1024), 1))} MB"
+
+
 def init_templates(app: Flask) -> None:
     """Expose the language helpers and locale-aware number and date filters to templates."""
-    app.jinja_env.globals.update(localized=localized, current_language=current_language)
+    app.jinja_env.globals.update(localized=localized, current_language=current_language, filesize=filesize)
     app.jinja_env.filters.update(
         date=lambda value, fmt="long": format_date(value, fmt) if value else "",
         datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "",

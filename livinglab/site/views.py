@@ -8,6 +8,7 @@ from livinglab.accounts.queries import count_officials
 from livinglab.accounts.views import safe_next
 from livinglab.extensions import db
 from livinglab.indicators import queries as indicator_queries
+from livinglab.pieces import queries as piece_queries
 from livinglab.regencies import queries as regency_queries
 from livinglab.site.i18n import LANGUAGE_COOKIE
 
@@ -23,6 +24,9 @@ def index():
         domains=indicator_queries.domain_summaries(framework) if framework else [],
         counts=regency_queries.lab_counts(),
         officials=count_officials(),
+        latest=piece_queries.latest_published(6),
+        piece_counts=piece_queries.piece_counts(),
+        pieces_by_domain=piece_queries.counts_by_domain(),
     )
 
 

@@ -192,4 +192,6 @@ def downgrade():
     op.drop_table('domains')
     op.drop_table('provinces')
     op.drop_table('frameworks')
+    sa.Enum(name='role').drop(op.get_bind(), checkfirst=True)
+    sa.Enum(name='regency_kind').drop(op.get_bind(), checkfirst=True)
     # ### end Alembic commands ###

@@ -1,0 +1,120 @@
+"""Attachments: type checked from the content, stored under UPLOAD_DIR with a generated name."""
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import filetype
+from flask import current_app
+from flask_babel import gettext as _
+from werkzeug.datastructures import FileStorage
+
+from livinglab.accounts.models import User
+from livinglab.audit.services import record_event
+from livinglab.extensions import db
+from livinglab.pieces.models import Attachment, Piece
+
+# Detected MIME type → extension used for the stored file.
+ALLOWED_TYPES = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
+}
+ALLOWED_LABEL = "PDF, PNG, JPEG, DOCX, XLSX, PPTX"
+
+
+class UploadError(ValueError):
+    """A refused upload; `message` says why, `too_large` picks the 413 status."""
+
+    def __init__(self, message: str, too_large: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.too_large = too_large
+
+
+@dataclass
+class CheckedUpload:
+    file: FileStorage
+    name: str
+    content_type: str
+    size: int
+
+
+def _size(file: FileStorage) -> int:
+    stream = file.stream
+    stream.seek(0, 2)
+    size = stream.tell()
+    stream.seek(0)
+    return size
+
+
+def clean_name(name: str) -> str:
+    """The user's file name without any path, trimmed to a sensible length."""
+    name = Path(name.replace("\\", "/")).name.strip() or "file"
+    stem, dot, ext = name.rpartition(".")
+    return (stem[: 180] + dot + ext[:10]) if dot else name[:190]
+
+
+def check_uploads(piece: Piece | None, files: list[FileStorage]) -> list[CheckedUpload]:
+    """Check every file before anything is stored: count, emptiness, size and real type."""
+    files = [f for f in files if f and f.filename]
+    limit, max_bytes = current_app.config["MAX_ATTACHMENTS"], current_app.config["MAX_ATTACHMENT_BYTES"]
+    existing = len(piece.attachments) if piece else 0
+    if existing + len(files) > limit:
+        raise UploadError(_("A piece can have at most %(n)d attachments.", n=limit))
+    checked = []
+    for file in files:
+        name, size = clean_name(file.filename), _size(file)
+        if size == 0:
+            raise UploadError(_("The file %(name)s is empty.", name=name))
+        if size > max_bytes:
+            raise UploadError(
+                _("The file %(name)s is larger than %(mb)d MB.", name=name, mb=max_bytes // (1024 * 1024)), too_large=True
+            )
+        head = file.stream.read(8192)
+        file.stream.seek(0)
+        kind = filetype.guess(head)
+        if kind is None or kind.mime not in ALLOWED_TYPES:
+            raise UploadError(_("The file %(name)s is not one of the allowed types (%(types)s).", name=name, types=ALLOWED_LABEL))
+        checked.append(CheckedUpload(file, name, kind.mime, size))
+    return checked
+
+
+def _unique_name(piece: Piece, name: str) -> str:
+    taken = {a.original_name for a in piece.attachments}
+    stem, dot, ext = name.rpartition(".")
+    candidate, number = name, 2
+    while candidate in taken:
+        candidate = f"{stem} ({number}){dot}{ext}" if dot else f"{name} ({number})"
+        number += 1
+    return candidate
+
+
+def store_uploads(piece: Piece, uploads: list[CheckedUpload], by: User) -> list[Attachment]:
+    """Write checked files to UPLOAD_DIR and attach them to the piece."""
+    folder = Path(current_app.config["UPLOAD_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    added = []
+    for upload in uploads:
+        stored = f"{uuid.uuid4().hex}.{ALLOWED_TYPES[upload.content_type]}"
+        upload.file.save(folder / stored)
+        attachment = Attachment(
+            original_name=_unique_name(piece, upload.name), stored_name=stored,
+            content_type=upload.content_type, size=upload.size, uploaded_by_id=by.id,
+        )
+        piece.attachments.append(attachment)
+        added.append(attachment)
+    return added
+
+
+def attachment_path(attachment: Attachment) -> Path:
+    return Path(current_app.config["UPLOAD_DIR"]) / attachment.stored_name
+
+
+def delete_attachment(attachment: Attachment, by: User) -> None:
+    """Remove an attachment; the file goes once the deletion is committed."""
+    record_event("attachment.deleted", "piece", attachment.piece_id, actor=by, name=attachment.original_name)
+    db.session.delete(attachment)
