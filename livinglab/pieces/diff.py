@@ -40,6 +40,6 @@ def compare_revisions(old: PieceRevision, new: PieceRevision) -> list[FieldDiff]
         before, after = getattr(old, name) or "", getattr(new, name) or ""
         fields.append(FieldDiff(name, mark_changes(before, after), before != after))
     for name in ("indicator_codes", "tag_names"):
-        before, after = " ".join(getattr(old, name) or []), " ".join(getattr(new, name) or [])
+        before, after = ", ".join(getattr(old, name) or []), ", ".join(getattr(new, name) or [])
         fields.append(FieldDiff(name, mark_changes(before, after), before != after))
     return fields

@@ -52,11 +52,11 @@ class PieceForm(FlaskForm):
     )
     title = StringField(_l("Title"), validators=[required(), length(5, 160)])
     summary = TextAreaField(
-        _l("Summary"), validators=[Optional(), length(0, 600)],
+        _l("Summary"), validators=[Optional(), length(0, 600)], render_kw={"rows": 4},
         description=_l("Two or three sentences: what changed, and for whom. Shown in lists and search results."),
     )
     body = TextAreaField(
-        _l("Text"), validators=[Optional(), length(0, MAX_BODY)],
+        _l("Text"), validators=[Optional(), length(0, MAX_BODY)], render_kw={"rows": 24},
         description=_l("Markdown: ## for headings, - for lists, **bold**, [text](https://link)."),
     )
     language = SelectField(
@@ -72,7 +72,7 @@ class PieceForm(FlaskForm):
         _l("Tags"), validators=[Optional(), length(0, 400)], description=_l("Separated by commas, e.g. perizinan, tte, satu data.")
     )
     period_start_on = DateField(
-        _l("Period from"), validators=[Optional()], invalid_value_message=DATE_MESSAGE, description=_l("Case studies only.")
+        _l("Period from"), validators=[Optional()], invalid_value_message=DATE_MESSAGE
     )
     period_end_on = DateField(_l("Period until"), validators=[Optional()], invalid_value_message=DATE_MESSAGE)
     attachments = MultipleFileField(

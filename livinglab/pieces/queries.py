@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from livinglab.accounts.models import User
 from livinglab.extensions import db
 from livinglab.indicators.models import Aspect, Domain, Indicator
-from livinglab.pieces.models import Piece, PieceIndicator, PieceKind, PieceStatus, Tag, piece_tags
+from livinglab.pieces.models import Piece, PieceIndicator, PieceKind, PieceRevision, PieceStatus, Tag, piece_tags
 from livinglab.regencies.models import Regency
 
 
@@ -149,3 +149,7 @@ def piece_for_page(piece_id: int) -> Piece | None:
         selectinload(Piece.attachments),
     )
     return db.session.scalars(query).first()
+
+
+def revision_count(piece_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(PieceRevision).where(PieceRevision.piece_id == piece_id)) or 0

@@ -133,8 +133,10 @@ def detail(piece_id: int, slug: str | None = None):
     piece = load_piece(piece_id, can_view_piece)
     if slug != piece.slug:
         return redirect(piece_url(piece), 301)
-    return render_template("pieces/detail.html", piece=piece, body=render_markdown(piece.body),
-                           can_edit=can_edit_piece(current_user, piece))
+    return render_template(
+        "pieces/detail.html", piece=piece, body=render_markdown(piece.body),
+        can_edit=can_edit_piece(current_user, piece), revision_count=queries.revision_count(piece.id),
+    )
 
 
 def _status_action(piece_id: int, change, message: str):
