@@ -26,6 +26,16 @@ SECRET_KEY = _env("SECRET_KEY", DEFAULT_SECRET_KEY)
 SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'livinglab.db'}")
 SEARCH_INDEX_DIR = _env("SEARCH_INDEX_DIR", str(INSTANCE_DIR / "search-index"))
 UPLOAD_DIR = _env("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+
+# Search. SEARCH_DRAIN: "background" (a thread per process drains after each commit), "inline"
+# (drain before the request returns; tests) or "off" (only `flask search sync` indexes).
+SEARCH_DRAIN = _env("SEARCH_DRAIN", "background")
+SEARCH_DRAIN_INTERVAL = float(_env("SEARCH_DRAIN_INTERVAL", "5"))
+SEARCH_DRAIN_BATCH = _env_int("SEARCH_DRAIN_BATCH", 1000)
+SEARCH_WRITER_TIMEOUT = float(_env("SEARCH_WRITER_TIMEOUT", "2"))
+SEARCH_BUILD_PROCS = _env_int("SEARCH_BUILD_PROCS", 1)
+SEARCH_PER_PAGE = _env_int("SEARCH_PER_PAGE", 20)
+SEARCH_ATTACHMENT_TEXT_LIMIT = _env_int("SEARCH_ATTACHMENT_TEXT_LIMIT", 200_000)
 CONTENT_DIR = _env("CONTENT_DIR", str(BASE_DIR / "content"))
 
 # Languages: Indonesian first, English second.

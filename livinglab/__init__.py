@@ -31,6 +31,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from livinglab.indicators import cli as indicators_cli, views as indicators_views
     from livinglab.pieces import views as pieces_views
     from livinglab.regencies import cli as regencies_cli, views as regencies_views
+    from livinglab.search import cli as search_cli, index as search_index, views as search_views
     from livinglab.site import errors, headers, i18n, views as site_views
 
     db.init_app(app)
@@ -41,12 +42,15 @@ def create_app(overrides: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
 
     for blueprint in (
-        site_views.bp, accounts_views.bp, indicators_views.bp, regencies_views.bp, pieces_views.bp, audit_views.bp
+        site_views.bp, accounts_views.bp, indicators_views.bp, regencies_views.bp, pieces_views.bp, search_views.bp,
+        audit_views.bp,
     ):
         app.register_blueprint(blueprint)
-    for group in (accounts_cli.cli, indicators_cli.cli, regencies_cli.cli, demo_cli.content_cli, demo_cli.demo_cli):
+    for group in (accounts_cli.cli, indicators_cli.cli, regencies_cli.cli, demo_cli.content_cli, demo_cli.demo_cli,
+                  search_cli.cli):
         app.cli.add_command(group)
 
+    search_index.init_app(app)
     i18n.init_templates(app)
     app.jinja_env.filters["markdown"] = render_markdown
     errors.register(app)

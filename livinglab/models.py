@@ -5,6 +5,7 @@ from livinglab.audit.models import AuditEvent
 from livinglab.indicators.models import Aspect, Domain, Framework, Indicator, Level, PredicateBand
 from livinglab.pieces.models import Attachment, Piece, PieceIndicator, PieceKind, PieceRevision, PieceStatus, Tag
 from livinglab.regencies.models import Province, Regency, RegencyKind
+from livinglab.search.models import SearchQueueItem
 
 __all__ = [
     "Aspect",
@@ -24,6 +25,7 @@ __all__ = [
     "Regency",
     "RegencyKind",
     "Role",
+    "SearchQueueItem",
     "Tag",
     "User",
 ]

@@ -21,6 +21,7 @@ from livinglab.indicators.models import Aspect, Domain, Framework, Indicator
 from livinglab.pieces.models import Piece, PieceKind
 from livinglab.pieces.services import PieceInput, archive_piece, create_piece, publish_piece
 from livinglab.regencies.models import Province, Regency, RegencyKind
+from livinglab.search.index import forget_searchers
 
 TEST_PASSWORD = "kopi-tubruk-pagi-hari"
 
@@ -57,6 +58,7 @@ def test_config(database_url: str, tmp_path_factory) -> dict:
         "SEARCH_INDEX_DIR": str(tmp_path_factory.mktemp("index")),
         "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
         "RATELIMIT_STORAGE_URI": "memory://",
+        "SEARCH_DRAIN": "inline",
     }
 
 
@@ -93,11 +95,14 @@ def empty_tables() -> None:
 
 
 @pytest.fixture
-def app(_app: Flask) -> Iterator[Flask]:
+def app(_app: Flask, tmp_path) -> Iterator[Flask]:
+    """The session's app in an app context, with a search index of this test's own; emptied afterwards."""
+    _app.config["SEARCH_INDEX_DIR"] = str(tmp_path / "search-index")
     with _app.app_context():
         yield _app
         empty_tables()
         db.session.remove()
+    forget_searchers()
     limiter.reset()
 
 

@@ -158,6 +158,8 @@ class Attachment(db.Model):
     size: Mapped[int]
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
+    # Text of PDF and DOCX files for search, filled in by the search drain (None: not extracted yet).
+    extracted_text: Mapped[str | None] = mapped_column(Text, deferred=True)
 
     piece: Mapped[Piece] = relationship(back_populates="attachments")
 

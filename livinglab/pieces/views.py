@@ -25,6 +25,12 @@ def kind_label(kind: PieceKind) -> str:
 
 
 @bp.app_template_global()
+def kind_label_value(value: str) -> str:
+    """The label of a kind given as its stored value (search facets)."""
+    return kind_label(PieceKind(value)) if value in {k.value for k in PieceKind} else value
+
+
+@bp.app_template_global()
 def status_label(status: PieceStatus) -> str:
     return str(STATUS_LABELS[status])
 

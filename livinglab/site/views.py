@@ -10,6 +10,7 @@ from livinglab.extensions import db
 from livinglab.indicators import queries as indicator_queries
 from livinglab.pieces import queries as piece_queries
 from livinglab.regencies import queries as regency_queries
+from livinglab.search.index import status as search_status
 from livinglab.site.i18n import LANGUAGE_COOKIE
 
 bp = Blueprint("site", __name__)
@@ -54,5 +55,6 @@ def healthz():
         db.session.rollback()
         database = {"status": "error", "error": error.__class__.__name__}
     healthy = database["status"] == "ok"
-    body = {"status": "ok" if healthy else "error", "database": database}
+    body = {"status": "ok" if healthy else "error", "database": database,
+            "search": search_status() if healthy else {"status": "unknown"}}
     return jsonify(body), 200 if healthy else 503

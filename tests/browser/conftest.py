@@ -12,6 +12,7 @@ from werkzeug.serving import make_server
 from livinglab import create_app
 from livinglab.demo.services import load_demo, load_reference_content
 from livinglab.extensions import db
+from livinglab.search.index import forget_searchers
 from tests.conftest import empty_tables, test_config
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -65,6 +66,8 @@ def demo_site(live_app, live_server) -> Iterator[str]:
     with live_app.app_context():
         empty_tables()
         db.session.remove()
+        forget_searchers()
+        shutil.rmtree(live_app.config["SEARCH_INDEX_DIR"], ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

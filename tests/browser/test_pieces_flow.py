@@ -14,7 +14,7 @@ def _sign_in(page: Page, site: str, email: str) -> None:
     page.goto(f"{site}/login")
     page.locator("#email").fill(email)
     page.locator("#password").fill("livinglab-demo-2026")
-    page.locator("form button[type=submit]").click()
+    page.locator("main form button[type=submit]").click()
 
 
 @pytest.mark.parametrize("language", ["id", "en"])

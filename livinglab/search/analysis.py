@@ -1,0 +1,69 @@
+"""Text analysis for search: Indonesian (Sastrawi stemming), English (Porter) and spelling vocabularies.
+
+Every analyzer lower-cases and folds accents. The Indonesian one drops Indonesian stop words and
+reduces words to their root with Sastrawi's dictionary-based stemmer (perizinan, mengizinkan → izin),
+behind an LRU cache because the stemmer is slow and the vocabulary is small.
+"""
+
+import csv
+from functools import lru_cache
+from pathlib import Path
+
+from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+from whoosh.analysis import CharsetFilter, Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis.filters import STOP_WORDS
+from whoosh.support.charset import accent_map
+
+CONTENT_DIR = Path(__file__).resolve().parents[2] / "content" / "search"
+WORD_PATTERN = r"[^\W_]+(?:[-'][^\W_]+)*"
+MIN_STEM_LENGTH = 2
+
+
+def _stopwords() -> frozenset[str]:
+    lines = (CONTENT_DIR / "stopwords_id.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+STOPWORDS_ID = _stopwords()
+_STEMMER = StemmerFactory().create_stemmer()
+
+
+@lru_cache(maxsize=100_000)
+def stem_id(word: str) -> str:
+    """The Indonesian root of a lower-case word (the word itself when Sastrawi knows no root)."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    root = _STEMMER.stem(word)
+    return root if len(root) >= MIN_STEM_LENGTH else word
+
+
+class IndonesianStemFilter(Filter):
+    """Replace each token's text with its Sastrawi root."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            token.text = stem_id(token.text)
+            yield token
+
+
+def indonesian_analyzer():
+    return (RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
+            | StopFilter(stoplist=STOPWORDS_ID, minsize=2) | IndonesianStemFilter())
+
+
+def english_analyzer():
+    return (RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
+            | StopFilter(stoplist=STOP_WORDS, minsize=2) | StemFilter(lang="en", cachesize=50_000))
+
+
+def spelling_analyzer():
+    """Plain lower-cased words: the vocabulary for "did you mean" and typo-tolerant retries."""
+    return RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter(
+        stoplist=STOPWORDS_ID | STOP_WORDS, minsize=3)
+
+
+@lru_cache(maxsize=1)
+def synonyms() -> dict[str, str]:
+    """Acronym or word → expansion, from `content/search/synonyms.csv` (editable data)."""
+    with open(CONTENT_DIR / "synonyms.csv", newline="", encoding="utf-8") as handle:
+        return {row["term"].strip().lower(): row["expansion"].strip().lower() for row in csv.DictReader(handle)}

@@ -1,0 +1,46 @@
+"""`flask search rebuild|sync|check`: keep the index equal to the database."""
+
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from livinglab.extensions import db
+from livinglab.search import index
+
+cli = AppGroup("search", help="The search index.")
+
+
+@cli.command("rebuild")
+def rebuild() -> None:
+    """Recreate the whole index from the database (with a progress bar)."""
+    total = len(index.published_ids())
+    with click.progressbar(length=total, label="Indexing published pieces") as bar:
+        count = index.rebuild(progress=bar.update)
+    click.echo(f"Index rebuilt: {count} pieces.")
+
+
+@cli.command("sync")
+def sync() -> None:
+    """Index everything queued, then queue and index any drift found."""
+    handled = index.drain_all()
+    missing, extra = index.drift()
+    if missing or extra:
+        index.enqueue(missing | extra)
+        db.session.commit()
+        handled += index.drain_all()
+    missing, extra = index.drift()
+    click.echo(f"Synced: {handled} queue rows handled; {len(missing)} missing, {len(extra)} extra remain.")
+    if missing or extra:
+        sys.exit(1)
+
+
+@cli.command("check")
+def check() -> None:
+    """List ids missing from or extra in the index; exit 1 on drift."""
+    missing, extra = index.drift()
+    click.echo(f"Missing from the index: {sorted(missing) or 'none'}")
+    click.echo(f"Extra in the index: {sorted(extra) or 'none'}")
+    click.echo(f"Queue length: {index.queue_length()}")
+    if missing or extra:
+        sys.exit(1)

@@ -1,0 +1,110 @@
+"""What is searchable: the index schema and the one function that turns a piece into a document."""
+
+import io
+import re
+from pathlib import Path
+
+from docx import Document
+from flask import current_app
+from pypdf import PdfReader
+from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+
+from livinglab.pieces.models import Attachment, Piece
+from livinglab.search.analysis import english_analyzer, indonesian_analyzer, spelling_analyzer
+
+KIND_NAMES = {
+    "practice": ("praktik baik", "practice"),
+    "case_study": ("studi kasus", "case study"),
+    "improvement": ("perbaikan spbe", "spbe improvement"),
+}
+EXTRACTABLE = {"application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+_MARKDOWN_MARKS = re.compile(r"[#*_`>|\[\]()~-]{1,}")
+
+
+def schema() -> Schema:
+    """Two analysed text fields per language, a spelling vocabulary, and untokenised facet fields.
+
+    Only the Indonesian text carries positions (for phrase queries); nothing but the id is stored,
+    because snippets are highlighted from the database text.
+    """
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=indonesian_analyzer(), field_boost=3.0, phrase=True),
+        text=TEXT(analyzer=indonesian_analyzer(), phrase=True),
+        title_en=TEXT(analyzer=english_analyzer(), field_boost=3.0, phrase=False),
+        text_en=TEXT(analyzer=english_analyzer(), phrase=False),
+        words=TEXT(analyzer=spelling_analyzer(), phrase=False),
+        codes=KEYWORD(lowercase=True),
+        kind=ID(sortable=True),
+        domain=KEYWORD,
+        indicator=KEYWORD(lowercase=True),
+        province=ID(sortable=True),
+        regency=ID(sortable=True),
+        year=ID(sortable=True),
+        language=ID(sortable=True),
+        published=NUMERIC(sortable=True, bits=64),
+    )
+
+
+def plain_text(markdown_text: str) -> str:
+    """Markdown with its markup characters removed, for indexing and snippets."""
+    return _MARKDOWN_MARKS.sub(" ", markdown_text or "")
+
+
+def extract_text(attachment: Attachment, limit: int | None = None) -> str:
+    """Text of a PDF or DOCX attachment, capped; empty for other types or unreadable files."""
+    if attachment.content_type not in EXTRACTABLE:
+        return ""
+    limit = limit or current_app.config["SEARCH_ATTACHMENT_TEXT_LIMIT"]
+    path = Path(current_app.config["UPLOAD_DIR"]) / attachment.stored_name
+    try:
+        data = path.read_bytes()
+        if attachment.content_type == "application/pdf":
+            reader = PdfReader(io.BytesIO(data))
+            parts, size = [], 0
+            for page in reader.pages[:200]:
+                text = page.extract_text() or ""
+                parts.append(text)
+                size += len(text)
+                if size >= limit:
+                    break
+            return " ".join(parts)[:limit]
+        return " ".join(p.text for p in Document(io.BytesIO(data)).paragraphs)[:limit]
+    except Exception as error:  # a broken file must never stop indexing
+        current_app.logger.warning("Could not extract text from attachment %s: %s", attachment.id, error)
+        return ""
+
+
+def piece_document(piece: Piece, extra_text: str = "") -> dict:
+    """The index document of a published piece (the only place that decides what is searchable)."""
+    indicators = [t.indicator for t in piece.targets]
+    aspects = {i.aspect for i in indicators}
+    domains = {a.domain for a in aspects if a.domain}
+    kind_id, kind_en = KIND_NAMES[piece.kind.value]
+    place = [piece.regency.name, piece.regency.province.name]
+    tags = [t.name for t in piece.tags]
+    attachments = " ".join(a.extracted_text or "" for a in piece.attachments)
+    body = " ".join([piece.summary, plain_text(piece.body), attachments, extra_text])
+    about_id = " ".join([*tags, *(i.name_id for i in indicators), *(a.name_id for a in aspects),
+                         *(d.name_id for d in domains), *place, kind_id])
+    about_en = " ".join([*(i.name_en for i in indicators), *(a.name_en for a in aspects),
+                         *(d.name_en for d in domains), kind_en])
+    english = piece.language == "en"
+    year = piece.published_at.year if piece.published_at else piece.created_at.year
+    return {
+        "id": str(piece.id),
+        "title": piece.title,
+        "text": f"{body} {about_id}",
+        "title_en": piece.title if english else "",
+        "text_en": f"{body if english else ''} {about_en} {' '.join(tags)}",
+        "words": f"{piece.title} {body} {about_id}",
+        "codes": " ".join(i.code for i in indicators),
+        "kind": piece.kind.value,
+        "domain": " ".join(str(d.number) for d in domains),
+        "indicator": " ".join(i.code for i in indicators),
+        "province": piece.regency.province_code,
+        "regency": piece.regency_code,
+        "year": str(year),
+        "language": piece.language,
+        "published": int((piece.published_at or piece.created_at).timestamp()),
+    }

@@ -1,0 +1,238 @@
+"""The Whoosh index: one open searcher per process, the drain of the search queue, rebuild and check.
+
+The database is the truth. `drain()` takes the index writer first and only then reads the queue, so
+the last writer always indexes the newest committed data; queue rows are deleted only after the
+index commit, so a crash in between is repaired by the next drain or `flask search sync`.
+"""
+
+import logging
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+from flask import Flask, current_app, has_request_context
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, joinedload, selectinload, undefer
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+from whoosh.searching import Searcher
+from whoosh.writing import IndexWriter
+
+from livinglab.extensions import db
+from livinglab.indicators.models import Aspect, Indicator
+from livinglab.pieces.models import Attachment, Piece, PieceIndicator, PieceStatus
+from livinglab.regencies.models import Regency
+from livinglab.search.documents import extract_text, piece_document, schema
+from livinglab.search.hooks import SKIP, attach
+from livinglab.search.models import SearchQueueItem
+
+log = logging.getLogger(__name__)
+BATCH = 500
+_lock = threading.Lock()
+_searchers: dict[str, Searcher] = {}
+
+
+def index_dir() -> Path:
+    return Path(current_app.config["SEARCH_INDEX_DIR"])
+
+
+def open_index(create: bool = False):
+    """The index in SEARCH_INDEX_DIR, created empty when missing (or when `create` asks for a new one)."""
+    folder = index_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    if create or not whoosh_index.exists_in(str(folder)):
+        return whoosh_index.create_in(str(folder), schema())
+    return whoosh_index.open_dir(str(folder))
+
+
+def searcher() -> Searcher:
+    """This process's searcher, refreshed when another writer has committed since it was opened."""
+    key = str(index_dir())
+    with _lock:
+        current = _searchers.get(key)
+        if current is None:
+            current = _searchers[key] = open_index().searcher()
+        elif not current.up_to_date():
+            # Whoosh cannot refresh a searcher opened on an empty index (its reader has no segments).
+            fresh = current.refresh() if current.doc_count_all() else open_index().searcher()
+            current = _searchers[key] = fresh
+        return current
+
+
+def forget_searchers() -> None:
+    """Close every cached searcher (tests and rebuilds)."""
+    with _lock:
+        for cached in _searchers.values():
+            cached.close()
+        _searchers.clear()
+
+
+def _load(session: Session, ids: Iterable[int]) -> list[Piece]:
+    query = select(Piece).where(Piece.id.in_(list(ids)), Piece.status == PieceStatus.PUBLISHED).options(
+        joinedload(Piece.regency).joinedload(Regency.province),
+        selectinload(Piece.targets).joinedload(PieceIndicator.indicator).joinedload(Indicator.aspect)
+        .joinedload(Aspect.domain),
+        selectinload(Piece.tags),
+        selectinload(Piece.attachments).options(undefer(Attachment.extracted_text)),
+    )
+    return list(session.scalars(query))
+
+
+def _extract_missing(pieces: list[Piece]) -> None:
+    for piece in pieces:
+        for attachment in piece.attachments:
+            if attachment.extracted_text is None:
+                attachment.extracted_text = extract_text(attachment)
+
+
+def _write(writer: IndexWriter, session: Session, ids: set[int]) -> None:
+    pieces = _load(session, ids)
+    _extract_missing(pieces)
+    published = {p.id for p in pieces}
+    for piece in pieces:
+        writer.update_document(**piece_document(piece))
+    for stale in ids - published:
+        writer.delete_by_term("id", str(stale))
+
+
+def _session() -> Session:
+    """A short-lived session of the drain's own, whose changes never queue pieces again."""
+    return Session(bind=db.engine, info={SKIP: True}, expire_on_commit=False)
+
+
+def drain(timeout: float | None = None) -> int:
+    """Index the queued pieces; returns how many queue rows were handled (0 when the index is busy)."""
+    timeout = current_app.config["SEARCH_WRITER_TIMEOUT"] if timeout is None else timeout
+    try:
+        writer = open_index().writer(timeout=timeout)
+    except LockError:
+        log.info("Search index busy; queued pieces wait for the next drain.")
+        return 0
+    session = _session()
+    committed = False
+    try:
+        rows = session.execute(select(SearchQueueItem.id, SearchQueueItem.piece_id).order_by(SearchQueueItem.id).limit(
+            current_app.config["SEARCH_DRAIN_BATCH"])).all()
+        if not rows:
+            return 0
+        _write(writer, session, {piece_id for _, piece_id in rows})
+        writer.commit()
+        committed = True
+        session.execute(delete(SearchQueueItem).where(SearchQueueItem.id.in_([row_id for row_id, _ in rows])))
+        session.commit()
+        return len(rows)
+    finally:
+        if not committed:
+            writer.cancel()
+        session.close()
+
+
+def drain_all() -> int:
+    """Drain until the queue is empty or the index stays busy."""
+    total = 0
+    while (handled := drain()) > 0:
+        total += handled
+    return total
+
+
+def queue_length() -> int:
+    return db.session.scalar(select(func.count()).select_from(SearchQueueItem)) or 0
+
+
+def indexed_ids() -> set[int]:
+    return {int(fields["id"]) for fields in searcher().all_stored_fields()}
+
+
+def published_ids(session: Session | None = None) -> set[int]:
+    session = session or db.session
+    return set(session.scalars(select(Piece.id).where(Piece.status == PieceStatus.PUBLISHED)))
+
+
+def drift() -> tuple[set[int], set[int]]:
+    """(published pieces missing from the index, indexed ids that are not published pieces)."""
+    in_index, in_database = indexed_ids(), published_ids()
+    return in_database - in_index, in_index - in_database
+
+
+def rebuild(progress=None) -> int:
+    """Recreate the index from the database; `progress(n)` is called after each batch."""
+    ix = open_index(create=True)
+    writer = ix.writer(procs=current_app.config["SEARCH_BUILD_PROCS"], multisegment=True, limitmb=128)
+    session = _session()
+    count = 0
+    try:
+        ids = sorted(published_ids(session))
+        for start in range(0, len(ids), BATCH):
+            batch = set(ids[start:start + BATCH])
+            pieces = _load(session, batch)
+            _extract_missing(pieces)
+            for piece in pieces:
+                writer.add_document(**piece_document(piece))
+            count += len(pieces)
+            session.commit()
+            session.expunge_all()
+            if progress:
+                progress(len(batch))
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    finally:
+        session.close()
+    forget_searchers()
+    return count
+
+
+def enqueue(ids: Iterable[int]) -> None:
+    """Queue pieces explicitly (used by `search sync` to repair drift)."""
+    db.session.add_all(SearchQueueItem(piece_id=i) for i in ids)
+
+
+class DrainWorker:
+    """A daemon thread per process that drains after commits, and every few seconds in any case."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.wake = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def notify(self) -> None:
+        if self.thread is None or not self.thread.is_alive():
+            self.thread = threading.Thread(target=self._run, name="search-drain", daemon=True)
+            self.thread.start()
+        self.wake.set()
+
+    def _run(self) -> None:
+        while True:
+            self.wake.wait(timeout=self.app.config["SEARCH_DRAIN_INTERVAL"])
+            self.wake.clear()
+            with self.app.app_context():
+                try:
+                    drain_all()
+                except Exception:
+                    log.exception("Search drain failed; the queue keeps its rows.")
+                finally:
+                    db.session.remove()
+
+
+def schedule_drain() -> None:
+    """Called after a commit that queued pieces: drain now (tests), in the background, or not at all."""
+    mode = current_app.config["SEARCH_DRAIN"]
+    if mode == "inline" or (mode == "background" and not has_request_context()):
+        drain_all()  # commands and tests index before they finish
+    elif mode == "background":
+        current_app.extensions["search_worker"].notify()
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its drain worker and make every commit that queues pieces schedule a drain."""
+    app.extensions["search_worker"] = DrainWorker(app)
+    attach(schedule_drain)
+
+
+def status() -> dict:
+    """For /healthz: index document count and queue length, or the error."""
+    try:
+        return {"status": "ok", "documents": searcher().doc_count(), "queue": queue_length()}
+    except Exception as error:  # report, never raise, from a health check
+        return {"status": "error", "error": error.__class__.__name__}

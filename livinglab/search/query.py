@@ -1,0 +1,221 @@
+"""Searching pieces: any user input becomes a safe query; results come with snippets and facet counts."""
+
+import re
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+from whoosh import highlight, sorting
+from whoosh.analysis.filters import STOP_WORDS
+from whoosh.query import And, Every, FuzzyTerm, Or, Phrase, Query, Term
+
+from livinglab.extensions import db
+from livinglab.pieces.models import Piece, PieceIndicator, PieceStatus
+from livinglab.regencies.models import Regency
+from livinglab.search import index
+from livinglab.search.analysis import STOPWORDS_ID, english_analyzer, indonesian_analyzer, synonyms
+from livinglab.search.documents import plain_text
+
+MAX_QUERY = 200
+FACETS = ("kind", "domain", "indicator", "province", "regency", "year", "language")
+MULTI_VALUED = {"domain", "indicator"}
+_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
+_PHRASE = re.compile(r'"([^"]+)"')
+_CODE = re.compile(r"^[A-Za-z]\d{1,3}$")  # indicator codes such as I45 or P05
+_ID, _EN = indonesian_analyzer(), english_analyzer()
+STOPWORDS = STOPWORDS_ID | STOP_WORDS  # a query word that is a stop word in either language is skipped
+
+
+@dataclass
+class SearchFilters:
+    kind: str = ""
+    domain: str = ""
+    indicator: str = ""
+    province: str = ""
+    regency: str = ""
+    year: str = ""
+    language: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> "SearchFilters":
+        return cls(**{name: (args.get(name) or "").strip()[:40] for name in FACETS})
+
+    @property
+    def active(self) -> dict[str, str]:
+        return {k: v for k, v in vars(self).items() if v}
+
+
+@dataclass
+class Hit:
+    piece: Piece
+    snippet: Markup
+
+
+@dataclass
+class SearchResults:
+    text: str
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    suggestion: str | None = None
+    corrected: bool = False
+    available: bool = True
+
+
+def _tokens(analyzer, text: str) -> list[str]:
+    return [t.text for t in analyzer(text)]
+
+
+def _word_query(word: str) -> Query | None:
+    """Everything a single word may match: Indonesian roots, English stems, codes and expansions."""
+    if len(word) < 2 or word.lower() in STOPWORDS:
+        return None
+    clauses: list[Query] = []
+    for stem in _tokens(_ID, word):
+        clauses += [Term("title", stem), Term("text", stem)]
+    for stem in _tokens(_EN, word):
+        clauses += [Term("title_en", stem), Term("text_en", stem)]
+    if _CODE.match(word):
+        clauses.append(Term("codes", word.lower()))
+    expansion = synonyms().get(word.lower())
+    if expansion:
+        roots = _tokens(_ID, expansion)
+        if roots:
+            clauses.append(And([Or([Term("title", r), Term("text", r)]) for r in roots]))
+    return Or(clauses) if clauses else None  # a stop word in both languages adds nothing
+
+
+def _phrase_query(phrase: str) -> Query | None:
+    roots = _tokens(_ID, phrase)
+    if not roots:
+        return None
+    if len(roots) == 1:
+        return Or([Term("title", roots[0]), Term("text", roots[0])])
+    return Or([Phrase("title", roots), Phrase("text", roots)])
+
+
+def _expansions() -> dict[tuple[str, ...], str]:
+    """Expansion word sequence → the acronym it stands for (the reverse of the synonym list)."""
+    return {tuple(expansion.split()): term for term, expansion in synonyms().items() if " " in expansion}
+
+
+def _words_query(words: list[str]) -> list[Query]:
+    """One part per word; a written-out expansion also matches its acronym ("tanda tangan elektronik" → tte)."""
+    expansions, parts, position = _expansions(), [], 0
+    while position < len(words):
+        for sequence, acronym in expansions.items():
+            if tuple(w.lower() for w in words[position:position + len(sequence)]) == sequence:
+                spelled = [q for q in (_word_query(w) for w in sequence) if q is not None]
+                parts.append(Or([_word_query(acronym), And(spelled)]))
+                position += len(sequence)
+                break
+        else:
+            parts.append(_word_query(words[position]))
+            position += 1
+    return [part for part in parts if part is not None]
+
+
+def parse(text: str) -> tuple[Query, list[str]]:
+    """A query for any input (quotes, operators and field syntax are taken as plain words); and the words."""
+    text = text[:MAX_QUERY]
+    phrases = _PHRASE.findall(text)
+    rest = _PHRASE.sub(" ", text)
+    words = [w for w in _WORD.findall(rest) if w not in ("AND", "OR", "NOT")]
+    parts = [q for q in (_phrase_query(p) for p in phrases) if q is not None] + _words_query(words)
+    if not parts:
+        return Every(), []
+    return (parts[0] if len(parts) == 1 else And(parts)), [*words, *(w for p in phrases for w in _WORD.findall(p))]
+
+
+def _filter_query(filters: SearchFilters) -> Query | None:
+    terms = [Term(name, value.lower() if name == "indicator" else value) for name, value in filters.active.items()]
+    return And(terms) if terms else None
+
+
+def _facets() -> dict:
+    return {name: sorting.FieldFacet(name, allow_overlap=name in MULTI_VALUED, maptype=sorting.Count) for name in FACETS}
+
+
+def _run(searcher, query: Query, filters: SearchFilters, limit: int, newest: bool):
+    sortedby = "published" if newest or isinstance(query, Every) else None
+    return searcher.search(query, filter=_filter_query(filters), limit=limit, groupedby=_facets(),
+                           sortedby=sortedby, reverse=bool(sortedby), terms=True)
+
+
+def suggest(searcher, words: list[str]) -> str | None:
+    """A corrected query from the index's own vocabulary, when some word is probably misspelt."""
+    corrector = searcher.corrector("words")
+    corrected, changed = [], False
+    for word in words:
+        lower = word.lower()
+        if len(lower) < 4 or not lower.isalpha():
+            corrected.append(word)
+            continue
+        options = [] if searcher.doc_frequency("words", lower) else corrector.suggest(lower, limit=1, maxdist=2, prefix=1)
+        corrected.append(options[0] if options else word)
+        changed |= bool(options)
+    return " ".join(corrected) if changed else None
+
+
+def _fuzzy(words: list[str]) -> Query:
+    """Each word, or anything in the vocabulary one or two edits away from it."""
+    parts = [Or([FuzzyTerm("words", w.lower(), maxdist=2 if len(w) > 6 else 1, prefixlength=1), exact])
+             for w in words if (exact := _word_query(w)) is not None]
+    return And(parts) if parts else Every()
+
+
+def _snippet(piece: Piece, words: list[str]) -> Markup:
+    source = f"{piece.summary} {plain_text(piece.body)}"
+    analyzer = _EN if piece.language == "en" else _ID
+    terms = {t for w in words for t in _tokens(analyzer, w)}
+    if terms:
+        fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
+        formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
+        html = highlight.highlight(source, terms, analyzer, fragmenter, formatter, top=2)
+        if html:
+            return Markup(html)
+    return Markup.escape(piece.summary[:240])
+
+
+def _load(ids: list[int]) -> list[Piece]:
+    query = select(Piece).where(Piece.id.in_(ids), Piece.status == PieceStatus.PUBLISHED).options(
+        joinedload(Piece.regency).joinedload(Regency.province),
+        selectinload(Piece.targets).joinedload(PieceIndicator.indicator),
+        selectinload(Piece.tags),
+    )
+    found = {p.id: p for p in db.session.scalars(query)}
+    return [found[i] for i in ids if i in found]
+
+
+def _counts(results) -> dict[str, list[tuple[str, int]]]:
+    facets = {}
+    for name in FACETS:
+        groups = results.groups(name)
+        facets[name] = sorted(((str(k), v) for k, v in groups.items() if k not in (None, "")), key=lambda kv: (-kv[1], kv[0]))
+    return facets
+
+
+def search_pieces(text: str, filters: SearchFilters, page: int = 1, per_page: int = 20, newest: bool = False) -> SearchResults:
+    """Ranked published pieces for a query and filters, with snippets, facet counts and a suggestion."""
+    text = " ".join((text or "").split())[:MAX_QUERY]
+    outcome = SearchResults(text=text)
+    try:
+        searcher = index.searcher()
+        query, words = parse(text)
+        results = _run(searcher, query, filters, page * per_page, newest)
+        if results.is_empty() and words:
+            suggestion = suggest(searcher, words)
+            retry = _run(searcher, parse(suggestion)[0] if suggestion else _fuzzy(words), filters, page * per_page, newest)
+            if not retry.is_empty():
+                results, outcome.corrected, outcome.suggestion = retry, True, suggestion
+                words = suggestion.split() if suggestion else words
+        outcome.total = len(results)
+        outcome.facets = _counts(results)
+        ids = [int(hit["id"]) for hit in results[(page - 1) * per_page: page * per_page]]
+    except Exception:  # a broken or missing index must not break the page
+        index.log.exception("Search failed for %r", text)
+        outcome.available = False
+        return outcome
+    outcome.hits = [Hit(piece, _snippet(piece, words)) for piece in _load(ids)]
+    return outcome

@@ -1,0 +1,58 @@
+"""Indonesian and English analysis: affixes, stop words, accents, the stem cache."""
+
+import pytest
+
+from livinglab.search.analysis import english_analyzer, indonesian_analyzer, stem_id, synonyms
+
+
+def _tokens(analyzer, text):
+    return [t.text for t in analyzer(text)]
+
+
+@pytest.mark.parametrize("word, root", [
+    ("menetapkan", "tetap"),        # me- ... -kan
+    ("mengizinkan", "izin"),
+    ("dikonsolidasikan", "konsolidasi"),  # di- ... -kan
+    ("diaudit", "audit"),           # di-
+    ("berbagi", "bagi"),            # ber-
+    ("berkolaborasi", "kolaborasi"),
+    ("perizinan", "izin"),          # pe- ... -an
+    ("pengelolaan", "kelola"),      # the case snowball gets wrong (elola)
+    ("pengaduan", "adu"),
+    ("penerbitan", "terbit"),
+    ("keamanan", "aman"),           # ke- ... -an
+    ("kependudukan", "duduk"),
+    ("kearsipan", "arsip"),
+    ("lengkapi", "lengkap"),        # -i
+    ("asetnya", "aset"),            # -nya
+    ("aplikasinya", "aplikasi"),
+])
+def test_indonesian_affixes_reduce_to_the_root(word, root):
+    assert stem_id(word) == root
+    assert _tokens(indonesian_analyzer(), word.upper()) == [root]
+
+
+def test_indonesian_stop_words_and_accents():
+    assert _tokens(indonesian_analyzer(), "yang dan di untuk Café") == ["cafe"]
+
+
+def test_short_words_codes_and_hyphenated_terms_are_kept():
+    assert _tokens(indonesian_analyzer(), "TTE I45 e-budgeting") == ["tte", "i45", "e-budgeting"]
+
+
+def test_english_stemming():
+    assert _tokens(english_analyzer(), "Licensing services and archives") == ["licens", "servic", "archiv"]
+
+
+def test_stemmer_results_are_cached():
+    stem_id.cache_clear()
+    stem_id("pelayanan")
+    stem_id("pelayanan")
+    info = stem_id.cache_info()
+    assert info.hits == 1 and info.misses == 1
+
+
+def test_synonym_list_is_data_with_at_least_50_entries():
+    entries = synonyms()
+    assert len(entries) >= 50
+    assert entries["tte"] == "tanda tangan elektronik" and entries["opd"] == "organisasi perangkat daerah"
