@@ -6,7 +6,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 CATALOG := livinglab/translations
 
-.PHONY: run test install translations extract-messages update-messages setup-db clean bench
+.PHONY: run test install translations extract-messages update-messages setup-db clean bench-search
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,6 @@ test: install
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
+
+bench-search: install
+	$(BIN)/python bench/search_bench.py --sizes $${SIZES:-10000,100000}

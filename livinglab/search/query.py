@@ -1,25 +1,26 @@
 """Searching pieces: any user input becomes a safe query; results come with snippets and facet counts."""
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
-from whoosh import highlight, sorting
 from whoosh.analysis.filters import STOP_WORDS
+from whoosh.lang.porter import stem as porter_stem
 from whoosh.query import And, Every, FuzzyTerm, Or, Phrase, Query, Term
 
 from livinglab.extensions import db
 from livinglab.pieces.models import Piece, PieceIndicator, PieceStatus
 from livinglab.regencies.models import Regency
 from livinglab.search import index
-from livinglab.search.analysis import STOPWORDS_ID, english_analyzer, indonesian_analyzer, synonyms
+from livinglab.search.analysis import STOPWORDS_ID, english_analyzer, indonesian_analyzer, stem_id, synonyms
 from livinglab.search.documents import plain_text
 
 MAX_QUERY = 200
 FACETS = ("kind", "domain", "indicator", "province", "regency", "year", "language")
-MULTI_VALUED = {"domain", "indicator"}
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 _PHRASE = re.compile(r'"([^"]+)"')
 _CODE = re.compile(r"^[A-Za-z]\d{1,3}$")  # indicator codes such as I45 or P05
@@ -61,6 +62,11 @@ class SearchResults:
     suggestion: str | None = None
     corrected: bool = False
     available: bool = True
+
+
+@lru_cache(maxsize=50_000)
+def stem_en(word: str) -> str:
+    return porter_stem(word)
 
 
 def _tokens(analyzer, text: str) -> list[str]:
@@ -133,14 +139,36 @@ def _filter_query(filters: SearchFilters) -> Query | None:
     return And(terms) if terms else None
 
 
-def _facets() -> dict:
-    return {name: sorting.FieldFacet(name, allow_overlap=name in MULTI_VALUED, maptype=sorting.Count) for name in FACETS}
+def facet_table(searcher) -> dict[str, list[tuple[str, ...]]]:
+    """Facet values of every document, read once per searcher (it is rebuilt when the index changes)."""
+    table = getattr(searcher, "_livinglab_facets", None)
+    if table is None:
+        reader, size = searcher.reader(), searcher.doc_count_all()
+        table = {}
+        for name in FACETS:
+            values: list[tuple[str, ...]] = [()] * size
+            for term in reader.lexicon(name):
+                value = term.decode("utf-8")
+                for docnum in reader.postings(name, term).all_ids():
+                    values[docnum] = (*values[docnum], value)
+            table[name] = values
+        searcher._livinglab_facets = table
+    return table
+
+
+def _matching(searcher, query: Query, filters: SearchFilters) -> set[int]:
+    """Document numbers matching the query and the filters (unscored: cheap)."""
+    docs = set(searcher.docs_for_query(query))
+    filter_query = _filter_query(filters)
+    if filter_query is not None and docs:
+        docs &= set(searcher.docs_for_query(filter_query))
+    return docs
 
 
 def _run(searcher, query: Query, filters: SearchFilters, limit: int, newest: bool):
+    """The top `limit` documents, by relevance or newest first."""
     sortedby = "published" if newest or isinstance(query, Every) else None
-    return searcher.search(query, filter=_filter_query(filters), limit=limit, groupedby=_facets(),
-                           sortedby=sortedby, reverse=bool(sortedby), terms=True)
+    return searcher.search(query, filter=_filter_query(filters), limit=limit, sortedby=sortedby, reverse=bool(sortedby))
 
 
 def suggest(searcher, words: list[str]) -> str | None:
@@ -165,17 +193,43 @@ def _fuzzy(words: list[str]) -> Query:
     return And(parts) if parts else Every()
 
 
+def snippet(text: str, words: list[str], language: str, width: int = 32) -> Markup:
+    """The window of `width` words with the most query matches, escaped, matches in <mark>.
+
+    Words are compared by their root (Sastrawi for Indonesian, Porter for English), so "perizinan"
+    marks "izin" too; cheaper than Whoosh's highlighter because each distinct word is stemmed once.
+    """
+    stem = stem_id if language != "en" else stem_en
+    targets = {stem(w.lower()) for w in words} | {w.lower() for w in words}
+    # An affixed word still contains its root (minus a first letter some prefixes swallow), so only
+    # words that contain a root's tail are stemmed at all.
+    tails = {t[1:] for t in targets if len(t) > 2}
+    tokens = list(_WORD.finditer(text))
+    matched: dict[str, bool] = {}
+    for word in {m.group().lower() for m in tokens}:
+        matched[word] = word in targets or (any(tail in word for tail in tails) and stem(word) in targets)
+    hits = [i for i, m in enumerate(tokens) if matched[m.group().lower()]]
+    if not tokens:
+        return Markup("")
+    start = 0
+    if hits:
+        best = max(hits, key=lambda i: sum(1 for h in hits if i <= h < i + width))
+        start = max(0, min(best - 4, len(tokens) - width))
+    window = tokens[start:start + width]
+    parts, position = [], window[0].start()
+    marked = set(hits)
+    for index_, match in enumerate(window, start):
+        parts.append(str(Markup.escape(text[position:match.start()])))
+        word = str(Markup.escape(match.group()))
+        parts.append(f"<mark>{word}</mark>" if index_ in marked else word)
+        position = match.end()
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if start + width < len(tokens) else ""
+    return Markup(prefix + "".join(parts) + suffix)
+
+
 def _snippet(piece: Piece, words: list[str]) -> Markup:
-    source = f"{piece.summary} {plain_text(piece.body)}"
-    analyzer = _EN if piece.language == "en" else _ID
-    terms = {t for w in words for t in _tokens(analyzer, w)}
-    if terms:
-        fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
-        formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
-        html = highlight.highlight(source, terms, analyzer, fragmenter, formatter, top=2)
-        if html:
-            return Markup(html)
-    return Markup.escape(piece.summary[:240])
+    return snippet(f"{piece.summary} {plain_text(piece.body)}", words, piece.language)
 
 
 def _load(ids: list[int]) -> list[Piece]:
@@ -188,11 +242,13 @@ def _load(ids: list[int]) -> list[Piece]:
     return [found[i] for i in ids if i in found]
 
 
-def _counts(results) -> dict[str, list[tuple[str, int]]]:
-    facets = {}
+def count_facets(searcher, docs: set[int]) -> dict[str, list[tuple[str, int]]]:
+    """How many matching documents carry each facet value, most frequent first."""
+    table, facets = facet_table(searcher), {}
     for name in FACETS:
-        groups = results.groups(name)
-        facets[name] = sorted(((str(k), v) for k, v in groups.items() if k not in (None, "")), key=lambda kv: (-kv[1], kv[0]))
+        values = table[name]
+        counts = Counter(value for docnum in docs for value in values[docnum])
+        facets[name] = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     return facets
 
 
@@ -203,15 +259,17 @@ def search_pieces(text: str, filters: SearchFilters, page: int = 1, per_page: in
     try:
         searcher = index.searcher()
         query, words = parse(text)
-        results = _run(searcher, query, filters, page * per_page, newest)
-        if results.is_empty() and words:
+        docs = _matching(searcher, query, filters)
+        if not docs and words:
             suggestion = suggest(searcher, words)
-            retry = _run(searcher, parse(suggestion)[0] if suggestion else _fuzzy(words), filters, page * per_page, newest)
-            if not retry.is_empty():
-                results, outcome.corrected, outcome.suggestion = retry, True, suggestion
+            retry = parse(suggestion)[0] if suggestion else _fuzzy(words)
+            docs = _matching(searcher, retry, filters)
+            if docs:
+                query, outcome.corrected, outcome.suggestion = retry, True, suggestion
                 words = suggestion.split() if suggestion else words
-        outcome.total = len(results)
-        outcome.facets = _counts(results)
+        outcome.total = len(docs)
+        outcome.facets = count_facets(searcher, docs)
+        results = _run(searcher, query, filters, page * per_page, newest) if docs else []
         ids = [int(hit["id"]) for hit in results[(page - 1) * per_page: page * per_page]]
     except Exception:  # a broken or missing index must not break the page
         index.log.exception("Search failed for %r", text)

@@ -25,7 +25,7 @@ def test_any_input_returns_a_normal_page_with_the_query_escaped(client, make_pie
 def test_results_have_highlighted_escaped_snippets(client, make_piece):
     make_piece(title="Loket perizinan", body="Antrean <b>perizinan</b> berkurang & cepat.")
     html = client.get("/search?q=izin").text
-    assert '<mark class="match' in html and "&lt;b" in html and "<b>" not in html
+    assert '<mark>' in html and "&lt;b" in html and "<b>" not in html
 
 
 def test_filters_without_a_query_browse_everything_newest_first(client, make_piece):

@@ -1,0 +1,252 @@
+"""Search benchmark: build time, size and query latency of Livinglab's Whoosh index, out-of-the-box
+Whoosh and SQLite FTS5, on the same deterministic synthetic Indonesian corpus. Run: make bench-search.
+
+Each engine indexes the same documents (about 450 words drawn from the vocabulary of the demo pieces),
+then answers the same query mix with snippets/highlights and facet counts, searcher kept open. Times are
+reported as p50/p95 per query type and as ratios against out-of-the-box Whoosh measured in the same run.
+"""
+
+import argparse
+import random
+import re
+import resource
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from whoosh import index as whoosh_index, sorting  # noqa: E402
+from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema  # noqa: E402
+from whoosh.qparser import MultifieldParser  # noqa: E402
+
+from livinglab.search.analysis import indonesian_analyzer  # noqa: E402
+from livinglab.search.documents import schema as livinglab_schema  # noqa: E402
+from livinglab.search.query import (  # noqa: E402
+    SearchFilters, _fuzzy, _matching, _run, count_facets, parse, snippet, suggest,
+)
+
+KINDS = ["practice", "case_study", "improvement"]
+WORD = re.compile(r"[a-z]{3,}")
+
+
+def vocabulary() -> list[str]:
+    words: dict[str, int] = {}
+    for path in sorted((ROOT / "content" / "demo" / "pieces").glob("*.md")):
+        for word in WORD.findall(path.read_text(encoding="utf-8").lower()):
+            words[word] = words.get(word, 0) + 1
+    return sorted(words, key=lambda w: (-words[w], w))
+
+
+def corpus(size: int, vocab: list[str], seed: int = 7):
+    """Deterministic documents; word frequencies follow the demo texts' rank (Zipf-like)."""
+    rng = random.Random(seed)
+    weights = [1 / (rank + 5) for rank in range(len(vocab))]
+    for number in range(size):
+        words = rng.choices(vocab, weights=weights, k=450)
+        yield {
+            "id": str(number), "title": " ".join(words[:8]), "summary": " ".join(words[8:40]),
+            "body": " ".join(words[40:]), "kind": KINDS[number % 3], "domain": str(1 + number % 4),
+            "indicator": f"i{1 + number % 47:02d}", "province": str(11 + number % 38),
+            "regency": str(1101 + number % 514), "year": str(2021 + number % 6), "language": "id",
+            "published": 1_600_000_000 + number * 60,
+        }
+
+
+def queries(vocab: list[str], seed: int = 11) -> dict[str, list[str]]:
+    rng = random.Random(seed)
+    mid = vocab[30:600]
+    typo = [w[:2] + w[3] + w[2] + w[4:] for w in rng.sample([w for w in mid if len(w) > 6], 15)]
+    return {
+        "1 term": rng.sample(mid, 15),
+        "2 terms": [" ".join(rng.sample(mid, 2)) for _ in range(15)],
+        "3 terms": [" ".join(rng.sample(mid[:200], 3)) for _ in range(15)],
+        "phrase": [f'"{a} {b}"' for a, b in zip(rng.sample(mid[:100], 15), rng.sample(mid[:100], 15))],
+        "typo": typo,
+    }
+
+
+def livinglab_document(doc: dict) -> dict:
+    text = f"{doc['summary']} {doc['body']}"
+    return {"id": doc["id"], "title": doc["title"], "text": text, "title_en": "", "text_en": "",
+            "words": f"{doc['title']} {text}", "codes": doc["indicator"],
+            **{k: doc[k] for k in ("kind", "domain", "indicator", "province", "regency", "year", "language", "published")}}
+
+
+def build_whoosh(folder: Path, schema, documents, to_document, procs: int) -> float:
+    ix = whoosh_index.create_in(str(folder), schema)
+    started = time.perf_counter()
+    writer = ix.writer(procs=procs, multisegment=procs > 1, limitmb=256)
+    for doc in documents:
+        writer.add_document(**to_document(doc))
+    writer.commit()
+    return time.perf_counter() - started
+
+
+def default_schema() -> Schema:
+    """What a newcomer writes from the Whoosh docs: stored text, positions everywhere, Sastrawi analyzer."""
+    analyzer = indonesian_analyzer()
+    return Schema(id=ID(stored=True, unique=True), title=TEXT(stored=True, analyzer=analyzer),
+                  body=TEXT(stored=True, analyzer=analyzer), kind=ID(stored=True), indicator=KEYWORD(stored=True),
+                  province=ID(stored=True), year=ID(stored=True), published=NUMERIC(stored=True, sortable=True))
+
+
+def default_document(doc: dict) -> dict:
+    return {"id": doc["id"], "title": doc["title"], "body": f"{doc['summary']} {doc['body']}",
+            **{k: doc[k] for k in ("kind", "indicator", "province", "year", "published")}}
+
+
+def time_queries(run, mix: dict[str, list[str]], repeat: int) -> dict[str, tuple[float, float]]:
+    timings = {}
+    for name, texts in mix.items():
+        samples = []
+        for _ in range(repeat):
+            for text in texts:
+                started = time.perf_counter()
+                run(text)
+                samples.append((time.perf_counter() - started) * 1000)
+        samples.sort()
+        timings[name] = (statistics.median(samples), samples[int(len(samples) * 0.95) - 1])
+    return timings
+
+
+def livinglab_runner(searcher, bodies: dict[str, str]):
+    """The same steps as livinglab.search.query.search_pieces, minus the database."""
+    filters = SearchFilters()
+
+    def run(text: str):
+        query, words = parse(text)
+        docs = _matching(searcher, query, filters)
+        if not docs and words:
+            suggestion = suggest(searcher, words)
+            query = parse(suggestion)[0] if suggestion else _fuzzy(words)
+            docs = _matching(searcher, query, filters)
+            words = suggestion.split() if suggestion else words
+        facets = count_facets(searcher, docs)
+        for hit in _run(searcher, query, filters, 20, False)[:20]:
+            snippet(bodies[hit["id"]], words, "id")
+        return facets
+
+    return run
+
+
+def default_runner(searcher):
+    parser = MultifieldParser(["title", "body"], searcher.schema)
+    facets = {"kind": sorting.FieldFacet("kind", maptype=sorting.Count),
+              "indicator": sorting.FieldFacet("indicator", maptype=sorting.Count)}
+
+    def run(text: str):
+        results = searcher.search(parser.parse(text), limit=20, groupedby=facets, terms=True)
+        for hit in results[:20]:
+            hit.highlights("body", top=2)
+        return [results.groups(name) for name in facets]
+
+    return run
+
+
+def build_fts5(path: Path, documents) -> tuple[sqlite3.Connection, float]:
+    analyzer = indonesian_analyzer()
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE docs (id INTEGER PRIMARY KEY, kind TEXT, indicator TEXT, province TEXT, year TEXT)")
+    connection.execute("CREATE VIRTUAL TABLE fts USING fts5(title, body, tokenize='unicode61')")
+    started = time.perf_counter()
+    rows, texts = [], []
+    for doc in documents:
+        rows.append((int(doc["id"]), doc["kind"], doc["indicator"], doc["province"], doc["year"]))
+        stem = " ".join(t.text for t in analyzer(f"{doc['summary']} {doc['body']}"))
+        texts.append((int(doc["id"]), " ".join(t.text for t in analyzer(doc["title"])), stem))
+        if len(rows) == 2000:
+            connection.executemany("INSERT INTO docs VALUES (?,?,?,?,?)", rows)
+            connection.executemany("INSERT INTO fts(rowid, title, body) VALUES (?,?,?)", texts)
+            rows, texts = [], []
+    connection.executemany("INSERT INTO docs VALUES (?,?,?,?,?)", rows)
+    connection.executemany("INSERT INTO fts(rowid, title, body) VALUES (?,?,?)", texts)
+    connection.commit()
+    return connection, time.perf_counter() - started
+
+
+def fts5_runner(connection: sqlite3.Connection):
+    analyzer = indonesian_analyzer()
+
+    def run(text: str):
+        phrase = text.startswith('"')
+        stems = [t.text for t in analyzer(text)]
+        if not stems:
+            return []
+        match = '"' + " ".join(stems) + '"' if phrase else " AND ".join(f'"{s}"' for s in stems)
+        top = connection.execute(
+            "SELECT rowid, snippet(fts, 1, '<b>', '</b>', '…', 24) FROM fts WHERE fts MATCH ? ORDER BY rank LIMIT 20",
+            (match,)).fetchall()
+        facets = [connection.execute(
+            f"SELECT d.{name}, count(*) FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ? GROUP BY d.{name}",
+            (match,)).fetchall() for name in ("kind", "indicator", "province", "year")]
+        return top, facets
+
+    return run
+
+
+def folder_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.is_dir() else path.stat().st_size
+
+
+def bench(size: int, repeat: int, procs: int, work: Path) -> list[str]:
+    vocab, lines = vocabulary(), []
+    mix = queries(vocab)
+    bodies = {d["id"]: f"{d['summary']} {d['body']}" for d in corpus(size, vocab)}
+    engines = {}
+    for name in ("whoosh-default", "livinglab", "fts5"):
+        target = work / f"{name}-{size}"
+        target.mkdir(parents=True, exist_ok=True)
+        if name == "fts5":
+            connection, seconds = build_fts5(target / "fts.db", corpus(size, vocab))
+            run, close = fts5_runner(connection), connection.close
+        else:
+            schema, to_doc = (default_schema(), default_document) if name == "whoosh-default" else (
+                livinglab_schema(), livinglab_document)
+            seconds = build_whoosh(target, schema, corpus(size, vocab), to_doc, procs)
+            searcher = whoosh_index.open_dir(str(target)).searcher()
+            run = default_runner(searcher) if name == "whoosh-default" else livinglab_runner(searcher, bodies)
+            close = searcher.close
+        timings = time_queries(run, mix, repeat)
+        engines[name] = (seconds, folder_size(target), timings)
+        close()
+    baseline = engines["whoosh-default"][2]
+    lines.append(f"\n### {size:,} pieces (about 450 words each), {repeat} runs of each query, searcher kept open\n")
+    lines.append("| engine | build s | docs/s | size MB | " + " | ".join(f"{q} p50 / p95 ms" for q in mix) + " |")
+    lines.append("|---|---|---|---|" + "---|" * len(mix))
+    for name, (seconds, bytes_, timings) in engines.items():
+        cells = [f"{timings[q][0]:.1f} / {timings[q][1]:.1f} (×{timings[q][0] / baseline[q][0]:.2f})" for q in mix]
+        lines.append(f"| {name} | {seconds:.1f} | {size / seconds:,.0f} | {bytes_ / 1e6:.0f} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="10000", help="comma-separated corpus sizes, e.g. 10000,100000")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--procs", type=int, default=2)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="livinglab-bench-"))
+    lines = ["# Search benchmark", f"python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d %H:%M')}",
+             "(ratio ×n: this engine's p50 divided by out-of-the-box Whoosh's p50 in the same run)"]
+    try:
+        for size in (int(s) for s in args.sizes.split(",")):
+            lines += bench(size, args.repeat, args.procs, work)
+            print("\n".join(lines[-4 - 3:]), flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    lines.append(f"\npeak memory of the benchmark process: {rss:.0f} MB")
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"search-{time.strftime('%Y%m%d-%H%M')}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
