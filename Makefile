@@ -32,6 +32,7 @@ setup-db: install
 	FLASK_DEBUG=1 $(FLASK) db upgrade
 	FLASK_DEBUG=1 $(FLASK) content load
 	FLASK_DEBUG=1 $(FLASK) demo load
+	FLASK_DEBUG=1 $(FLASK) search sync
 
 run: setup-db
 	@FLASK_DEBUG=1 $(FLASK) demo logins
