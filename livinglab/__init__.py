@@ -5,7 +5,8 @@ from pathlib import Path
 from flask import Flask
 
 import config
-from livinglab.extensions import babel, csrf, db, limiter, login_manager, migrate
+from livinglab.extensions import babel, csrf, db, limiter, migrate
+from livinglab.pagination import BoundedIntConverter, page_link_args
 from livinglab.rendering import render_markdown
 
 
@@ -16,6 +17,7 @@ class InsecureConfigError(RuntimeError):
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the Flask application from `config.py` plus optional overrides (tests use these)."""
     app = Flask(__name__, static_folder=str(Path(config.BASE_DIR) / "static"))
+    app.url_map.converters["int"] = BoundedIntConverter
     app.config.from_object(config)
     app.config.update(overrides or {})
     if app.debug or app.testing:
@@ -53,6 +55,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     search_index.init_app(app)
     i18n.init_templates(app)
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.globals["page_link_args"] = page_link_args
     errors.register(app)
     headers.register(app)
     return app

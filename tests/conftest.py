@@ -5,6 +5,7 @@ from contextlib import contextmanager
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask, g, request_started
@@ -26,25 +27,31 @@ from livinglab.search.index import forget_searchers
 TEST_PASSWORD = "kopi-tubruk-pagi-hari"
 
 
-def _server_url(url: str) -> str:
-    return make_url(url).set(database="postgres").render_as_string(hide_password=False)
+@contextmanager
+def fresh_database(folder: Path, prefix: str) -> Iterator[str]:
+    """The URL of a new empty database, dropped afterwards: SQLite in `folder`, or PostgreSQL when
+    TEST_DATABASE_URL points at a server (a database of our own is created there, never reused)."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{folder / f'{prefix}.db'}"
+        return
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(make_url(base).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> Iterator[str]:
-    """A fresh database for this test session: SQLite in a temp dir, or a new PostgreSQL database."""
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-        return
-    name = f"livinglab_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(_server_url(base), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    """The test session's database."""
+    with fresh_database(tmp_path_factory.mktemp("db"), "livinglab_test") as url:
+        yield url
 
 
 def test_config(database_url: str, tmp_path_factory) -> dict:

@@ -115,3 +115,16 @@ def test_dates_and_numbers_follow_the_language(client, make_user, login_as):
     assert "27 November 2026" in client.get("/account").text
     client.get("/language/en")
     assert "November 27, 2026" in client.get("/account").text
+
+
+@pytest.mark.parametrize("url", ["/pieces/99999999999999999999", "/admin/users/99999999999999999999",
+                                 "/pieces/1/attachments/99999999999999999999"])
+def test_huge_ids_are_404_not_500(client, url):
+    assert client.get(url).status_code in (404, 302)
+
+
+@pytest.mark.parametrize("url", ["/regencies?page=99999999999999999999", "/pieces?page=-1", "/indicators?page=abc",
+                                 "/regencies?endpoint=x&page=2", "/regencies?_method=POST&page=2",
+                                 "/search?q=izin&endpoint=x&page=99999999999"])
+def test_hostile_list_arguments_never_break_a_list(client, content, url):
+    assert client.get(url).status_code == 200

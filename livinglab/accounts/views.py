@@ -22,7 +22,9 @@ from livinglab.accounts.models import Role, User
 from livinglab.accounts.permissions import can_edit_user, can_grant_role, can_manage_users, load_user
 from livinglab.audit import queries as audit_queries
 from livinglab.extensions import db, limiter, login_manager
+from livinglab.pagination import paginate
 from livinglab.regencies.queries import regency_choices
+from livinglab.site.i18n import select_locale
 
 bp = Blueprint("accounts", __name__)
 
@@ -79,7 +81,7 @@ def register():
         try:
             user = services.register_user(
                 form.email.data, form.name.data, form.password.data,
-                locale=request.cookies.get("lang", "id"), regency_code=form.regency.data,
+                locale=select_locale(), regency_code=form.regency.data,
             )
         except services.AccountError as error:
             getattr(form, error.field or "email").errors.append(error.message)
@@ -194,7 +196,7 @@ def users():
         abort(403)
     args = request.args
     query = queries.user_list_query(args.get("q", ""), args.get("role", ""), args.get("status", ""))
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = paginate(query)
     return render_template("accounts/users.html", page=page, roles=list(Role), role_labels=services.ROLE_LABELS)
 
 

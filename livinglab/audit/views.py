@@ -1,13 +1,13 @@
 """The audit log, for coordinators and admins."""
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from livinglab.accounts.permissions import can_view_audit
 from livinglab.audit.models import AuditEvent
 from livinglab.audit.queries import audit_log_query
-from livinglab.extensions import db
+from livinglab.pagination import paginate
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -18,7 +18,7 @@ def index():
     if not can_view_audit(current_user):
         abort(403)
     action = request.args.get("action", "")
-    page = db.paginate(audit_log_query(action), per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = paginate(audit_log_query(action))
     return render_template("audit/index.html", page=page, action=action)
 
 

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from livinglab.extensions import db
+from livinglab.pagination import paginate
 from livinglab.indicators import queries
 from livinglab.pieces.queries import pieces_for_indicator
 
@@ -15,7 +15,7 @@ def index():
     if framework is None:
         abort(404)
     per_page = max(current_app.config["PER_PAGE"], 50)
-    page = db.paginate(queries.catalogue_query(framework), per_page=per_page, error_out=False)
+    page = paginate(queries.catalogue_query(framework), per_page)
     return render_template(
         "indicators/index.html",
         framework=framework,

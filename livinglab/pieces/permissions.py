@@ -19,11 +19,16 @@ def can_create_piece(user: User) -> bool:
     return _active(user) and user.is_official and user.regency_code is not None
 
 
-def can_edit_piece(user: User, piece: Piece) -> bool:
-    """An official of the piece's regency, or a coordinator or admin."""
+def can_edit_regency_pieces(user: User, regency_code: str) -> bool:
+    """Officials of the regency, coordinators and admins may edit its pieces and see its drafts."""
     if not _active(user):
         return False
-    return user.is_coordinator or (user.is_official and user.regency_code == piece.regency_code)
+    return user.is_coordinator or (user.is_official and user.regency_code == regency_code)
+
+
+def can_edit_piece(user: User, piece: Piece) -> bool:
+    """An official of the piece's regency, or a coordinator or admin."""
+    return can_edit_regency_pieces(user, piece.regency_code)
 
 
 def can_view_piece(user: User, piece: Piece) -> bool:

@@ -2,10 +2,9 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, extract, func, or_, select
+from sqlalchemy import Select, extract, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from livinglab.accounts.models import User
 from livinglab.extensions import db
 from livinglab.indicators.models import Aspect, Domain, Indicator
 from livinglab.pieces.models import Piece, PieceIndicator, PieceKind, PieceRevision, PieceStatus, Tag, piece_tags
@@ -40,18 +39,6 @@ def _card_options():
         selectinload(Piece.targets).joinedload(PieceIndicator.indicator),
         selectinload(Piece.tags),
     )
-
-
-def visible_condition(user: User | None):
-    """SQL condition for the pieces a user may see in lists (drafts of their own regency included)."""
-    published = Piece.status == PieceStatus.PUBLISHED
-    if user is None or not user.is_authenticated:
-        return published
-    if user.is_coordinator:
-        return Piece.status != PieceStatus.ARCHIVED
-    if user.is_official:
-        return or_(published, and_(Piece.status == PieceStatus.DRAFT, Piece.regency_code == user.regency_code))
-    return published
 
 
 def _has_indicator(condition):
@@ -89,11 +76,9 @@ def pieces_for_indicator(indicator: Indicator, limit: int = 20) -> list[Piece]:
     return list(db.session.scalars(query))
 
 
-def pieces_for_regency(regency_code: str, user: User | None) -> list[Piece]:
-    """The regency's pieces the user may see: published for everyone, drafts and archive for its editors."""
-    can_edit = bool(user and user.is_authenticated and user.is_active and (
-        user.is_coordinator or (user.is_official and user.regency_code == regency_code)))
-    statuses = list(PieceStatus) if can_edit else [PieceStatus.PUBLISHED]
+def pieces_for_regency(regency_code: str, include_unpublished: bool) -> list[Piece]:
+    """The regency's published pieces; with `include_unpublished`, its drafts and archive too."""
+    statuses = list(PieceStatus) if include_unpublished else [PieceStatus.PUBLISHED]
     query = (
         select(Piece).where(Piece.regency_code == regency_code, Piece.status.in_(statuses)).options(*_card_options())
         .order_by(Piece.status, Piece.updated_at.desc())
@@ -149,6 +134,11 @@ def piece_for_page(piece_id: int) -> Piece | None:
         selectinload(Piece.attachments),
     )
     return db.session.scalars(query).first()
+
+
+def revisions_newest_first(piece_id: int) -> list[PieceRevision]:
+    query = select(PieceRevision).where(PieceRevision.piece_id == piece_id).options(joinedload(PieceRevision.author))
+    return list(db.session.scalars(query.order_by(PieceRevision.number.desc())))
 
 
 def revision_count(piece_id: int) -> int:

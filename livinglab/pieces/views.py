@@ -1,11 +1,12 @@
 """Pages for reading, writing and revising pieces."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from livinglab.extensions import db
+from livinglab.pagination import paginate
 from livinglab.indicators.queries import catalogue_query, default_framework, group_catalogue
 from livinglab.pieces import attachments, queries, services
 from livinglab.pieces.diff import compare_revisions
@@ -44,7 +45,7 @@ def piece_url(piece: Piece, **kwargs) -> str:
 @bp.get("")
 def index():
     filters = queries.PieceFilters.from_args(request.args)
-    page = db.paginate(queries.piece_list_query(filters), per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = paginate(queries.piece_list_query(filters))
     framework = default_framework()
     return render_template(
         "pieces/index.html", page=page, filters=filters, options=queries.filter_options(), kinds=list(PieceKind),
@@ -69,9 +70,9 @@ def _save(form: PieceForm, piece: Piece | None, action: str) -> Piece:
         piece = services.create_piece(current_user, current_user.regency, data, note=form.note.data or "")
     else:
         services.update_piece(piece, current_user, data, note=form.note.data or "")
-    attachments.store_uploads(piece, uploads, current_user)
     if action == "publish":
-        services.publish_piece(piece, current_user)
+        services.publish_piece(piece, current_user)  # before any file is written: a refusal leaves none
+    attachments.store_uploads(piece, uploads, current_user)
     return piece
 
 
@@ -124,7 +125,7 @@ def new():
 @login_required
 def edit(piece_id: int):
     piece = load_piece(piece_id, can_edit_piece)
-    form = PieceForm(obj=piece)
+    form = PieceForm() if request.method == "POST" else PieceForm(obj=piece)
     if not form.is_submitted():
         form.kind.data = piece.kind.value
         form.indicators.data = [t.indicator_id for t in piece.targets]
@@ -179,7 +180,7 @@ def restore(piece_id: int):
 @bp.get("/<int:piece_id>/history")
 def history(piece_id: int):
     piece = load_piece(piece_id, can_view_piece)
-    return render_template("pieces/history.html", piece=piece, revisions=list(reversed(piece.revisions)))
+    return render_template("pieces/history.html", piece=piece, revisions=queries.revisions_newest_first(piece.id))
 
 
 @bp.get("/<int:piece_id>/history/compare")

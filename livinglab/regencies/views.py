@@ -1,10 +1,11 @@
 """The regency list and a regency's profile."""
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from livinglab.accounts.queries import officials_of
-from livinglab.extensions import db
+from livinglab.pagination import paginate
+from livinglab.pieces.permissions import can_edit_regency_pieces
 from livinglab.pieces.queries import pieces_for_regency
 from livinglab.regencies import queries
 
@@ -19,7 +20,7 @@ def index():
         "member": request.args.get("member", ""),
     }
     query = queries.regency_list_query(filters["q"], filters["province"], filters["member"])
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = paginate(query)
     return render_template("regencies/index.html", page=page, filters=filters, provinces=queries.provinces())
 
 
@@ -32,5 +33,5 @@ def detail(code: str):
         "regencies/detail.html",
         regency=regency,
         officials=officials_of(regency.code),
-        pieces=pieces_for_regency(regency.code, current_user),
+        pieces=pieces_for_regency(regency.code, can_edit_regency_pieces(current_user, regency.code)),
     )

@@ -5,15 +5,32 @@ from collections.abc import Callable
 from sqlalchemy import event, inspect, insert, select
 from sqlalchemy.orm import Session
 
-from livinglab.indicators.models import Indicator
+from livinglab.indicators.models import Aspect, Domain, Indicator
 from livinglab.pieces.models import Attachment, Piece, PieceIndicator
-from livinglab.regencies.models import Regency
+from livinglab.regencies.models import Province, Regency
 from livinglab.search.models import SearchQueueItem
 
 SKIP = "search_skip"  # session.info flag: the drain's own session never queues
 QUEUED = "search_queued"
 
 _on_commit: list[Callable[[], None]] = []
+
+# Reference rows whose names appear in piece documents: (model, kind, key attribute, fields shown).
+_SHOWN_IN_DOCUMENTS = [
+    (Province, "province", "code", ("name",)),
+    (Regency, "regency", "code", ("name", "province_code")),
+    (Indicator, "indicator", "id", ("name_id", "name_en", "code", "aspect_id")),
+    (Aspect, "aspect", "id", ("name_id", "name_en", "domain_id")),
+    (Domain, "domain", "id", ("name_id", "name_en", "number")),
+]
+_BY_INDICATOR = select(PieceIndicator.piece_id).join(PieceIndicator.indicator)
+_PIECES_OF = {
+    "province": lambda keys: select(Piece.id).join(Piece.regency).where(Regency.province_code.in_(keys)),
+    "regency": lambda keys: select(Piece.id).where(Piece.regency_code.in_(keys)),
+    "indicator": lambda keys: select(PieceIndicator.piece_id).where(PieceIndicator.indicator_id.in_(keys)),
+    "aspect": lambda keys: _BY_INDICATOR.where(Indicator.aspect_id.in_(keys)),
+    "domain": lambda keys: _BY_INDICATOR.join(Indicator.aspect).where(Aspect.domain_id.in_(keys)),
+}
 
 
 def _name_changed(obj, *names: str) -> bool:
@@ -24,22 +41,19 @@ def _name_changed(obj, *names: str) -> bool:
 def affected_piece_ids(session: Session) -> set[int]:
     """Ids of pieces whose searchable text may have changed in this flush."""
     ids: set[int] = set()
-    regencies: set[str] = set()
-    indicators: set[int] = set()
+    pieces_of = {"province": set(), "regency": set(), "indicator": set(), "aspect": set(), "domain": set()}
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
         if isinstance(obj, Piece) and obj.id is not None:
             ids.add(obj.id)
         elif isinstance(obj, (PieceIndicator, Attachment)) and obj.piece_id is not None:
             ids.add(obj.piece_id)
-        elif isinstance(obj, Regency) and obj in session.dirty and _name_changed(obj, "name", "province_code"):
-            regencies.add(obj.code)
-        elif isinstance(obj, Indicator) and obj in session.dirty and _name_changed(obj, "name_id", "name_en", "code"):
-            indicators.add(obj.id)
-    connection = session.connection()
-    if regencies:
-        ids.update(connection.scalars(select(Piece.id).where(Piece.regency_code.in_(regencies))))
-    if indicators:
-        ids.update(connection.scalars(select(PieceIndicator.piece_id).where(PieceIndicator.indicator_id.in_(indicators))))
+        elif obj in session.dirty:
+            for model, kind, key, fields in _SHOWN_IN_DOCUMENTS:
+                if isinstance(obj, model) and _name_changed(obj, *fields):
+                    pieces_of[kind].add(getattr(obj, key))
+    for kind, keys in pieces_of.items():
+        if keys:
+            ids.update(session.connection().scalars(_PIECES_OF[kind](keys)))
     return ids
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload, undefer
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.searching import Searcher
-from whoosh.writing import IndexWriter
+from whoosh.writing import CLEAR, IndexWriter
 
 from livinglab.extensions import db
 from livinglab.indicators.models import Aspect, Indicator
@@ -156,8 +156,12 @@ def drift() -> tuple[set[int], set[int]]:
 
 def rebuild(progress=None) -> int:
     """Recreate the index from the database; `progress(n)` is called after each batch."""
-    ix = open_index(create=True)
-    writer = ix.writer(procs=current_app.config["SEARCH_BUILD_PROCS"], multisegment=True, limitmb=128)
+    ix = open_index()
+    if set(ix.schema.names()) != set(schema().names()):
+        ix = open_index(create=True)  # the schema changed in code: start from an empty index
+    # Take the lock before anything is cleared: a busy index stays as it was.
+    writer = ix.writer(timeout=current_app.config["SEARCH_WRITER_TIMEOUT"] * 5,
+                       procs=current_app.config["SEARCH_BUILD_PROCS"], multisegment=True, limitmb=128)
     session = _session()
     count = 0
     try:
@@ -173,7 +177,7 @@ def rebuild(progress=None) -> int:
             session.expunge_all()
             if progress:
                 progress(len(batch))
-        writer.commit()
+        writer.commit(mergetype=CLEAR)  # the new documents replace every old segment at once
     except BaseException:
         writer.cancel()
         raise

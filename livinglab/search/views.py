@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, render_template, request
 from sqlalchemy import select
 
 from livinglab.extensions import db
+from livinglab.pagination import current_page
 from livinglab.indicators.queries import default_framework
 from livinglab.regencies.models import Province, Regency
 from livinglab.search.query import SearchFilters, search_pieces
@@ -28,7 +29,7 @@ def _facet_labels(facets: dict[str, list[tuple[str, int]]]) -> dict[str, dict[st
 def index():
     text = request.args.get("q", "")
     filters = SearchFilters.from_args(request.args)
-    page = max(1, min(request.args.get("page", 1, type=int) or 1, 500))
+    page = min(current_page(), 500)
     newest = request.args.get("sort") == "newest"
     per_page = current_app.config["SEARCH_PER_PAGE"]
     results = search_pieces(text, filters, page=page, per_page=per_page, newest=newest)

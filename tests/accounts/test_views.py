@@ -185,3 +185,10 @@ def test_password_reset_mail_requests_are_rate_limited(client):
         assert client.post("/password/forgot", data={"email": "a@example.org"}).status_code == 302
     response = client.post("/password/forgot", data={"email": "a@example.org"})
     assert response.status_code == 429 and "Terlalu banyak percobaan" in response.text
+
+
+def test_a_garbage_language_cookie_never_reaches_the_account(client):
+    client.set_cookie("lang", "xx_garbage_locale")
+    client.post("/register", data={"name": "Ani", "email": "ani@example.org", "regency": "",
+                                   "password": "lawar-babi-bali-enak", "confirm": "lawar-babi-bali-enak"})
+    assert db.session.scalars(select(User)).one().locale == "id"

@@ -207,3 +207,22 @@ def test_list_filters_combine(client, make_piece, make_indicator, make_user, mak
     assert "Praktik perizinan" in html and "Studi kasus arsip" not in html
     for hostile in ["<script>", "' OR 1=1", "9" * 80]:
         assert client.get("/pieces", query_string={"year": hostile, "tag": hostile, "domain": hostile}).status_code == 200
+
+
+def test_a_refused_publish_writes_no_file(client, make_user, make_indicator, login_as, app):
+    import os
+
+    login_as(make_user("official"))
+    data = _form(make_indicator(), action="publish")
+    data["indicators"] = []
+    data["attachments"] = [(io.BytesIO(PDF), "laporan.pdf")]
+    before = set(os.listdir(app.config["UPLOAD_DIR"]))
+    assert client.post("/pieces/new", data=data, content_type="multipart/form-data").status_code == 400
+    assert set(os.listdir(app.config["UPLOAD_DIR"])) == before
+
+
+def test_an_edit_missing_fields_is_refused_politely(client, make_piece, login_as):
+    piece = make_piece()
+    login_as(piece.author)
+    response = client.post(f"/pieces/{piece.id}/edit", data={"action": "save"})
+    assert response.status_code == 400 and "Kolom ini wajib diisi." in response.text

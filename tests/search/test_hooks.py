@@ -123,3 +123,32 @@ def test_attachment_text_is_searchable(client, make_user, make_indicator, login_
         "attachments": [(io.BytesIO(buffer.getvalue()), "sop.docx")]}, content_type="multipart/form-data")
     piece = db.session.scalars(select(Piece)).one()
     assert _found("reklame") == {piece.id}
+
+
+def test_renamed_province_aspect_and_domain_reach_the_index(make_piece, make_indicator):
+    indicator = make_indicator()
+    piece = make_piece(indicators=[indicator])
+    piece.regency.province.name = "Provinsi Nusa Harapan"
+    db.session.commit()
+    assert _found("harapan") == {piece.id}
+    indicator.aspect.name_id = "Aspek Ketangguhan Siber"
+    indicator.aspect.domain.name_id = "Domain Pelayanan Terpadu"
+    db.session.commit()
+    assert _found("ketangguhan") == {piece.id} and _found("terpadu") == {piece.id}
+
+
+def test_rebuild_waits_for_a_busy_index_and_leaves_it_intact(app, make_piece):
+    import pytest
+    from whoosh.index import LockError
+
+    pieces = {make_piece().id, make_piece().id}
+    held = index.open_index().writer()
+    app.config["SEARCH_WRITER_TIMEOUT"] = 0.02
+    try:
+        with pytest.raises(LockError):
+            index.rebuild()
+    finally:
+        held.cancel()
+        app.config["SEARCH_WRITER_TIMEOUT"] = 2
+    assert index.indexed_ids() == pieces
+    assert index.rebuild() == 2 and index.indexed_ids() == pieces
