@@ -29,6 +29,12 @@ ACTION_LABELS = {
     "user.activated": _l("Account reactivated"),
     "user.password_changed": _l("Password changed"),
     "user.password_reset": _l("Password reset by e-mail link"),
+    "piece.created": _l("Piece created"),
+    "piece.published": _l("Piece published"),
+    "piece.archived": _l("Piece archived"),
+    "piece.restored": _l("Piece restored"),
+    "piece.edited_by_coordinator": _l("Piece edited by a coordinator"),
+    "attachment.deleted": _l("Attachment removed"),
 }
 
 
