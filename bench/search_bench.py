@@ -204,7 +204,7 @@ def commit_latency(folder: Path, document: dict, runs: int = 5) -> float:
 
 
 WORKER_PROBE = """
-import resource, sys
+import sys
 sys.path.insert(0, {root!r})
 from whoosh import index
 from livinglab.search.query import SearchFilters, _matching, _run, count_facets, parse
@@ -214,7 +214,9 @@ for text in {texts!r}:
     docs = _matching(searcher, query, SearchFilters())
     count_facets(searcher, docs)
     [hit["id"] for hit in _run(searcher, query, SearchFilters(), 20, False)]
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+# VmHWM, not ru_maxrss: the latter is inherited from the parent across fork and exec.
+status = open("/proc/self/status").read()
+print(int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))) // 1024)
 """
 
 
