@@ -95,16 +95,21 @@ def test_pages_weigh_under_100_kb(client, content, url):
     assert len(response.data) < 100 * 1024, f"{url}: {len(response.data)} bytes"
 
 
-def test_sqlite_enforces_foreign_keys_and_uses_wal(app):
+def test_foreign_keys_are_enforced_and_sqlite_uses_wal(app):
     from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
 
     from livinglab.extensions import db
+    from livinglab.regencies.models import Regency, RegencyKind
 
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite pragmas only apply to SQLite")
+    db.session.add(Regency(code="9999", name="Kabupaten Tanpa Provinsi", code_kemendagri="99.99",
+                           kind=RegencyKind.KABUPATEN, province_code="00"))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
     with db.engine.connect() as connection:
-        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
-        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        if db.engine.dialect.name == "sqlite":
+            assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
 
 
 def test_dates_and_numbers_follow_the_language(client, make_user, login_as):
