@@ -79,10 +79,10 @@ def livinglab_document(doc: dict) -> dict:
             **{k: doc[k] for k in ("kind", "domain", "indicator", "province", "regency", "year", "language", "published")}}
 
 
-def build_whoosh(folder: Path, schema, documents, to_document, procs: int) -> float:
+def build_whoosh(folder: Path, schema, documents, to_document, procs: int, compound: bool = True) -> float:
     ix = whoosh_index.create_in(str(folder), schema)
     started = time.perf_counter()
-    writer = ix.writer(procs=procs, multisegment=procs > 1, limitmb=256)
+    writer = ix.writer(procs=procs, multisegment=procs > 1, limitmb=256, compound=compound)
     for doc in documents:
         writer.add_document(**to_document(doc))
     writer.commit()
@@ -196,7 +196,7 @@ def commit_latency(folder: Path, document: dict, runs: int = 5) -> float:
     samples = []
     for run in range(runs):
         started = time.perf_counter()
-        writer = whoosh_index.open_dir(str(folder)).writer(timeout=5)
+        writer = whoosh_index.open_dir(str(folder)).writer(timeout=5, compound=False)
         writer.update_document(**{**document, "title": f"{document['title']} {run}"})
         writer.commit()
         samples.append(time.perf_counter() - started)
@@ -244,7 +244,7 @@ def bench(size: int, repeat: int, procs: int, work: Path) -> list[str]:
         else:
             schema, to_doc = (default_schema(), default_document) if name == "whoosh-default" else (
                 livinglab_schema(), livinglab_document)
-            seconds = build_whoosh(target, schema, corpus(size, vocab), to_doc, procs)
+            seconds = build_whoosh(target, schema, corpus(size, vocab), to_doc, procs, compound=name == "whoosh-default")
             searcher = whoosh_index.open_dir(str(target)).searcher()
             run = default_runner(searcher) if name == "whoosh-default" else livinglab_runner(searcher, bodies)
             close = searcher.close

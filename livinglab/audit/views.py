@@ -4,7 +4,9 @@ from flask import Blueprint, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from livinglab.accounts.models import Role
 from livinglab.accounts.permissions import can_view_audit
+from livinglab.accounts.services import ROLE_LABELS
 from livinglab.audit.models import AuditEvent
 from livinglab.audit.queries import audit_log_query
 from livinglab.pagination import paginate
@@ -38,12 +40,19 @@ ACTION_LABELS = {
 }
 
 
+def _readable(key: str, value: object) -> str:
+    """Role values by their translated name; other values as stored (regency codes, statuses)."""
+    if key == "role" and value in {r.value for r in Role}:
+        return str(ROLE_LABELS[Role(value)])
+    return "—" if value is None else str(value)
+
+
 @bp.app_template_global()
 def audit_label(event: AuditEvent) -> str:
     """A readable, translated description of an audit event."""
     label = str(ACTION_LABELS.get(event.action, event.action))
     before, after = event.details.get("before"), event.details.get("after")
     if before and after:
-        changes = [f"{before[k]} → {after[k]}" for k in after if before.get(k) != after[k]]
+        changes = [f"{_readable(k, before.get(k))} → {_readable(k, after[k])}" for k in after if before.get(k) != after[k]]
         label += f": {', '.join(str(c) for c in changes)}" if changes else ""
     return label

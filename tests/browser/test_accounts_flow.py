@@ -68,5 +68,5 @@ def test_admin_makes_an_official_and_sees_it_in_the_audit_log(page: Page, demo_s
     page.get_by_role("button", name="Simpan peran").click()
     expect(page.get_by_text("Peran Putri Ayu Lestari (demo) telah disimpan.")).to_be_visible()
     page.get_by_role("link", name="Log audit").click()
-    expect(page.get_by_role("cell", name="Peran diubah: peer → official").first).to_be_visible()
+    expect(page.get_by_role("cell", name="Peran diubah: Rekan sejawat → Pejabat daerah").first).to_be_visible()
     assert serious_violations(axe, page) == []
