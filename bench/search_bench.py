@@ -28,9 +28,7 @@ from whoosh.qparser import MultifieldParser  # noqa: E402
 
 from livinglab.search.analysis import indonesian_analyzer  # noqa: E402
 from livinglab.search.documents import schema as livinglab_schema  # noqa: E402
-from livinglab.search.query import (  # noqa: E402
-    SearchFilters, _fuzzy, _matching, _run, count_facets, parse, snippet, suggest,
-)
+from livinglab.search.query import SearchFilters, ask_index, snippet  # noqa: E402
 
 KINDS = ["practice", "case_study", "improvement"]
 WORD = re.compile(r"[a-z]{3,}")
@@ -117,21 +115,14 @@ def time_queries(run, mix: dict[str, list[str]], repeat: int) -> dict[str, tuple
 
 
 def livinglab_runner(searcher, bodies: dict[str, str]):
-    """The same steps as livinglab.search.query.search_pieces, minus the database."""
+    """The production path (`ask_index`), with snippets cut from the corpus instead of the database."""
     filters = SearchFilters()
 
     def run(text: str):
-        query, words = parse(text)
-        docs = _matching(searcher, query, filters)
-        if not docs and words:
-            suggestion = suggest(searcher, words)
-            query = parse(suggestion)[0] if suggestion else _fuzzy(words)
-            docs = _matching(searcher, query, filters)
-            words = suggestion.split() if suggestion else words
-        facets = count_facets(searcher, docs)
-        for hit in _run(searcher, query, filters, 20, False)[:20]:
-            snippet(bodies[hit["id"]], words, "id")
-        return facets
+        answer = ask_index(searcher, text, filters, 1, 20, False)
+        for piece_id in answer.ids:
+            snippet(bodies[str(piece_id)], answer.words, "id")
+        return answer.facets
 
     return run
 
@@ -207,13 +198,10 @@ WORKER_PROBE = """
 import sys
 sys.path.insert(0, {root!r})
 from whoosh import index
-from livinglab.search.query import SearchFilters, _matching, _run, count_facets, parse
+from livinglab.search.query import SearchFilters, ask_index
 searcher = index.open_dir({folder!r}).searcher()
 for text in {texts!r}:
-    query, words = parse(text)
-    docs = _matching(searcher, query, SearchFilters())
-    count_facets(searcher, docs)
-    [hit["id"] for hit in _run(searcher, query, SearchFilters(), 20, False)]
+    ask_index(searcher, text, SearchFilters(), 1, 20, False)
 # VmHWM, not ru_maxrss: the latter is inherited from the parent across fork and exec.
 status = open("/proc/self/status").read()
 print(int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))) // 1024)

@@ -252,28 +252,48 @@ def count_facets(searcher, docs: set[int]) -> dict[str, list[tuple[str, int]]]:
     return facets
 
 
+@dataclass
+class IndexAnswer:
+    """What the index alone says about a query: the page of ids, counts, and any correction."""
+
+    ids: list[int]
+    total: int
+    facets: dict[str, list[tuple[str, int]]]
+    words: list[str]
+    suggestion: str | None = None
+    corrected: bool = False
+
+
+def ask_index(searcher, text: str, filters: SearchFilters, page: int, per_page: int, newest: bool) -> IndexAnswer:
+    """Match, correct when nothing matches, count facets and rank one page (no database involved)."""
+    query, words = parse(text)
+    docs = _matching(searcher, query, filters)
+    suggestion, corrected = None, False
+    if not docs and words:
+        suggestion = suggest(searcher, words)
+        retry = parse(suggestion)[0] if suggestion else _fuzzy(words)
+        docs = _matching(searcher, retry, filters)
+        if docs:
+            query, corrected = retry, True
+            words = suggestion.split() if suggestion else words
+        else:
+            suggestion = None
+    results = _run(searcher, query, filters, page * per_page, newest) if docs else []
+    ids = [int(hit["id"]) for hit in results[(page - 1) * per_page: page * per_page]]
+    return IndexAnswer(ids, len(docs), count_facets(searcher, docs), words, suggestion, corrected)
+
+
 def search_pieces(text: str, filters: SearchFilters, page: int = 1, per_page: int = 20, newest: bool = False) -> SearchResults:
     """Ranked published pieces for a query and filters, with snippets, facet counts and a suggestion."""
     text = " ".join((text or "").split())[:MAX_QUERY]
     outcome = SearchResults(text=text)
     try:
-        searcher = index.searcher()
-        query, words = parse(text)
-        docs = _matching(searcher, query, filters)
-        if not docs and words:
-            suggestion = suggest(searcher, words)
-            retry = parse(suggestion)[0] if suggestion else _fuzzy(words)
-            docs = _matching(searcher, retry, filters)
-            if docs:
-                query, outcome.corrected, outcome.suggestion = retry, True, suggestion
-                words = suggestion.split() if suggestion else words
-        outcome.total = len(docs)
-        outcome.facets = count_facets(searcher, docs)
-        results = _run(searcher, query, filters, page * per_page, newest) if docs else []
-        ids = [int(hit["id"]) for hit in results[(page - 1) * per_page: page * per_page]]
+        answer = ask_index(index.searcher(), text, filters, page, per_page, newest)
     except Exception:  # a broken or missing index must not break the page
         index.log.exception("Search failed for %r", text)
         outcome.available = False
         return outcome
-    outcome.hits = [Hit(piece, _snippet(piece, words)) for piece in _load(ids)]
+    outcome.total, outcome.facets = answer.total, answer.facets
+    outcome.suggestion, outcome.corrected = answer.suggestion, answer.corrected
+    outcome.hits = [Hit(piece, _snippet(piece, answer.words)) for piece in _load(answer.ids)]
     return outcome
