@@ -17,8 +17,6 @@ from livinglab.extensions import db
 from livinglab.mail import send_mail
 
 RESET_SALT = "livinglab-password-reset"
-# Compared against when the e-mail is unknown, so a failed login takes the same time either way.
-_DUMMY_HASH = generate_password_hash("livinglab-timing-equaliser")
 
 
 class AccountError(ValueError):
@@ -28,6 +26,12 @@ class AccountError(ValueError):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Checked when the e-mail is unknown, so a failed sign-in takes the same time either way."""
+    return generate_password_hash("livinglab-timing-equaliser", method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +79,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The active user with this e-mail and password, or None."""
     user = find_user_by_email(email)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.is_active:
         return None

@@ -73,6 +73,12 @@ def group_catalogue(indicators: list[Indicator]) -> list[DomainGroup]:
     return groups
 
 
+def default_catalogue() -> list[Indicator]:
+    """The default framework's indicators in catalogue order (for pickers and filters)."""
+    framework = default_framework()
+    return list(db.session.scalars(catalogue_query(framework))) if framework else []
+
+
 def find_indicator(code: str, framework_code: str | None = None) -> Indicator | None:
     """An indicator by code, in the named framework or else the default one first."""
     query = (

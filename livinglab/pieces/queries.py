@@ -12,8 +12,21 @@ from livinglab.regencies.models import Regency
 
 
 @dataclass
-class PieceFilters:
-    """The filters of the piece list, all optional, as they come from the query string."""
+class QueryFilters:
+    """Optional string filters read from the query string; subclasses declare the fields."""
+
+    @classmethod
+    def from_args(cls, args):
+        return cls(**{name: (args.get(name) or "").strip()[:60] for name in cls.__dataclass_fields__})
+
+    @property
+    def active(self) -> dict[str, str]:
+        return {k: v for k, v in vars(self).items() if v}
+
+
+@dataclass
+class PieceFilters(QueryFilters):
+    """The filters of the piece list."""
 
     kind: str = ""
     domain: str = ""
@@ -22,14 +35,6 @@ class PieceFilters:
     regency: str = ""
     tag: str = ""
     year: str = ""
-
-    @classmethod
-    def from_args(cls, args) -> "PieceFilters":
-        return cls(**{name: (args.get(name) or "").strip()[:60] for name in cls.__dataclass_fields__})
-
-    @property
-    def active(self) -> dict[str, str]:
-        return {k: v for k, v in vars(self).items() if v}
 
 
 def _card_options():

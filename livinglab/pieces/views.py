@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 
 from livinglab.extensions import db
 from livinglab.pagination import paginate
-from livinglab.indicators.queries import catalogue_query, default_framework, group_catalogue
+from livinglab.indicators.queries import default_catalogue, default_framework, group_catalogue
 from livinglab.pieces import attachments, queries, services
 from livinglab.pieces.diff import compare_revisions
 from livinglab.pieces.forms import KIND_HINTS, KIND_LABELS, STATUS_LABELS, PieceForm, template_body
@@ -50,14 +50,13 @@ def index():
     return render_template(
         "pieces/index.html", page=page, filters=filters, options=queries.filter_options(), kinds=list(PieceKind),
         domains=framework.domains if framework else [], provinces=provinces(),
-        indicators=db.session.scalars(catalogue_query(framework)).all() if framework else [],
+        indicators=default_catalogue(),
     )
 
 
 def _indicator_groups(form: PieceForm):
     """Offer the default framework's indicators; return them grouped for the template."""
-    framework = default_framework()
-    indicators = list(db.session.scalars(catalogue_query(framework))) if framework else []
+    indicators = default_catalogue()
     form.indicators.choices = [SelectChoice(i.id, f"{i.code} {localized(i, 'name')}") for i in indicators]
     return group_catalogue(indicators)
 

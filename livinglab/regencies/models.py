@@ -52,10 +52,5 @@ class Regency(db.Model):
     province: Mapped[Province] = relationship(back_populates="regencies")
     users: Mapped[list[User]] = relationship(back_populates="regency")
 
-    @property
-    def short_name(self) -> str:
-        """The name without its "Kabupaten"/"Kota" prefix, for compact lists."""
-        return self.name.split(" ", 1)[1] if " " in self.name else self.name
-
     def __repr__(self) -> str:
         return f"<Regency {self.code} {self.name}>"

@@ -77,7 +77,7 @@ def extract_text(attachment: Attachment, limit: int | None = None) -> str:
 
 def piece_document(piece: Piece, extra_text: str = "") -> dict:
     """The index document of a published piece (the only place that decides what is searchable)."""
-    indicators = [t.indicator for t in piece.targets]
+    indicators = piece.indicators
     aspects = {i.aspect for i in indicators}
     domains = {a.domain for a in aspects if a.domain}
     kind_id, kind_en = KIND_NAMES[piece.kind.value]
@@ -90,7 +90,6 @@ def piece_document(piece: Piece, extra_text: str = "") -> dict:
     about_en = " ".join([*(i.name_en for i in indicators), *(a.name_en for a in aspects),
                          *(d.name_en for d in domains), kind_en])
     english = piece.language == "en"
-    year = piece.published_at.year if piece.published_at else piece.created_at.year
     return {
         "id": str(piece.id),
         "title": piece.title,
@@ -104,7 +103,7 @@ def piece_document(piece: Piece, extra_text: str = "") -> dict:
         "indicator": " ".join(i.code for i in indicators),
         "province": piece.regency.province_code,
         "regency": piece.regency_code,
-        "year": str(year),
+        "year": str(piece.year),
         "language": piece.language,
         "published": int((piece.published_at or piece.created_at).timestamp()),
     }

@@ -13,8 +13,10 @@ from whoosh.lang.porter import stem as porter_stem
 from whoosh.query import And, Every, FuzzyTerm, Or, Phrase, Query, Term
 
 from livinglab.extensions import db
+from livinglab.indicators.queries import default_framework
 from livinglab.pieces.models import Piece, PieceIndicator, PieceStatus
-from livinglab.regencies.models import Regency
+from livinglab.pieces.queries import QueryFilters
+from livinglab.regencies.models import Province, Regency
 from livinglab.search import index
 from livinglab.search.analysis import STOPWORDS_ID, english_analyzer, indonesian_analyzer, stem_id, synonyms
 from livinglab.search.documents import plain_text
@@ -29,7 +31,9 @@ STOPWORDS = STOPWORDS_ID | STOP_WORDS  # a query word that is a stop word in eit
 
 
 @dataclass
-class SearchFilters:
+class SearchFilters(QueryFilters):
+    """The facet filters of the search page."""
+
     kind: str = ""
     domain: str = ""
     indicator: str = ""
@@ -37,14 +41,6 @@ class SearchFilters:
     regency: str = ""
     year: str = ""
     language: str = ""
-
-    @classmethod
-    def from_args(cls, args) -> "SearchFilters":
-        return cls(**{name: (args.get(name) or "").strip()[:40] for name in FACETS})
-
-    @property
-    def active(self) -> dict[str, str]:
-        return {k: v for k, v in vars(self).items() if v}
 
 
 @dataclass
@@ -281,6 +277,19 @@ def ask_index(searcher, text: str, filters: SearchFilters, page: int, per_page: 
     results = _run(searcher, query, filters, page * per_page, newest) if docs else []
     ids = [int(hit["id"]) for hit in results[(page - 1) * per_page: page * per_page]]
     return IndexAnswer(ids, len(docs), count_facets(searcher, docs), words, suggestion, corrected)
+
+
+def facet_labels(facets: dict[str, list[tuple[str, int]]]) -> dict[str, dict]:
+    """Readable names for facet values: regency and province names, indicators and domains."""
+    regencies = [code for code, _ in facets.get("regency", [])]
+    provinces = [code for code, _ in facets.get("province", [])]
+    framework = default_framework()
+    return {
+        "regency": dict(db.session.execute(select(Regency.code, Regency.name).where(Regency.code.in_(regencies))).all()),
+        "province": dict(db.session.execute(select(Province.code, Province.name).where(Province.code.in_(provinces))).all()),
+        "indicator": {i.code.lower(): i for i in framework.indicators} if framework else {},
+        "domain": {str(d.number): d for d in framework.domains} if framework else {},
+    }
 
 
 def search_pieces(text: str, filters: SearchFilters, page: int = 1, per_page: int = 20, newest: bool = False) -> SearchResults:
