@@ -14,7 +14,7 @@ from flask import Flask, current_app, has_request_context
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload, undefer
 from whoosh import index as whoosh_index
-from whoosh.index import LockError
+from whoosh.index import EmptyIndexError, LockError
 from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, IndexWriter
 
@@ -28,6 +28,7 @@ from livinglab.search.models import SearchQueueItem
 
 log = logging.getLogger(__name__)
 BATCH = 500
+OPEN_ATTEMPTS = 5
 _lock = threading.Lock()
 _searchers: dict[str, Searcher] = {}
 
@@ -44,9 +45,18 @@ def open_index(create: bool = False):
     """The index in SEARCH_INDEX_DIR, created empty when missing (or when `create` asks for a new one)."""
     folder = index_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    if create or not whoosh_index.exists_in(str(folder)):
-        return whoosh_index.create_in(str(folder), schema())
-    return whoosh_index.open_dir(str(folder))
+    if not create:
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                return whoosh_index.open_dir(str(folder))
+            except EmptyIndexError:
+                break
+            except FileNotFoundError:
+                # Another process committed between Whoosh finding the newest generation and opening
+                # it, and removed that generation's files: the next attempt finds the newer one.
+                if attempt == OPEN_ATTEMPTS - 1:
+                    raise
+    return whoosh_index.create_in(str(folder), schema())
 
 
 def searcher() -> Searcher:
@@ -58,7 +68,10 @@ def searcher() -> Searcher:
             current = _searchers[key] = open_index().searcher()
         elif not current.up_to_date():
             # Whoosh cannot refresh a searcher opened on an empty index (its reader has no segments).
-            fresh = current.refresh() if current.doc_count_all() else open_index().searcher()
+            try:
+                fresh = current.refresh() if current.doc_count_all() else open_index().searcher()
+            except FileNotFoundError:  # a newer commit removed what refresh was reading
+                fresh = open_index().searcher()
             current = _searchers[key] = fresh
         return current
 

@@ -1,6 +1,7 @@
 """The transactional queue: every change reaches the index, nothing phantom appears, nothing is lost."""
 
 from sqlalchemy import func, select
+from whoosh.index import TOC
 
 from livinglab.extensions import db
 from livinglab.pieces import services
@@ -94,6 +95,19 @@ def test_busy_index_leaves_rows_for_the_next_drain(app, make_piece):
         assert _queued() == 0 and _found("menunggu") == {piece.id}
     finally:
         app.config["SEARCH_DRAIN"] = "inline"
+
+
+def test_opening_survives_a_commit_that_removes_the_generation_being_opened(monkeypatch, make_piece):
+    make_piece(title="Generasi lama")
+    make_piece(title="Generasi baru")  # later commits removed the first generation's files
+    real = TOC._latest_generation
+    answers = [0]  # the first look sees a generation that another process has just removed
+
+    def racing_look(cls, storage, indexname):
+        return answers.pop() if answers else real(storage, indexname)
+
+    monkeypatch.setattr(TOC, "_latest_generation", classmethod(racing_look))
+    assert index.open_index().doc_count() == 2
 
 
 def test_a_crash_between_commit_and_index_write_is_repaired_by_the_next_drain(app, make_piece):
