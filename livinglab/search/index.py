@@ -18,11 +18,12 @@ from whoosh.index import EmptyIndexError, LockError
 from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, IndexWriter
 
+from livinglab.comments.models import Comment
 from livinglab.extensions import db
 from livinglab.indicators.models import Aspect, Indicator
 from livinglab.pieces.models import Attachment, Piece, PieceIndicator, PieceStatus
 from livinglab.regencies.models import Regency
-from livinglab.search.documents import extract_text, piece_document, schema
+from livinglab.search.documents import extract_text, piece_document, plain_text, schema
 from livinglab.search.hooks import SKIP, attach
 from livinglab.search.models import SearchQueueItem
 
@@ -67,12 +68,10 @@ def searcher() -> Searcher:
         if current is None:
             current = _searchers[key] = open_index().searcher()
         elif not current.up_to_date():
-            # Whoosh cannot refresh a searcher opened on an empty index (its reader has no segments).
-            try:
-                fresh = current.refresh() if current.doc_count_all() else open_index().searcher()
-            except FileNotFoundError:  # a newer commit removed what refresh was reading
-                fresh = open_index().searcher()
-            current = _searchers[key] = fresh
+            # A new searcher, not `current.refresh()`: Whoosh's refresh keeps readers of segments the
+            # new generation replaced, so an edited or hidden document would still be found. The old
+            # searcher is left to the garbage collector, since a request may still be reading it.
+            current = _searchers[key] = open_index().searcher()
         return current
 
 
@@ -102,12 +101,28 @@ def _extract_missing(pieces: list[Piece]) -> None:
                 attachment.extracted_text = extract_text(attachment)
 
 
+def _comment_texts(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    """The shown comments of these pieces as plain text: a discussion counts towards its piece."""
+    query = (select(Comment.piece_id, Comment.body)
+             .where(Comment.piece_id.in_(list(ids)), Comment.deleted_at.is_(None), Comment.hidden_at.is_(None))
+             .order_by(Comment.id))
+    texts: dict[int, list[str]] = {}
+    for piece_id, body in session.execute(query):
+        texts.setdefault(piece_id, []).append(plain_text(body))
+    return {piece_id: " ".join(parts) for piece_id, parts in texts.items()}
+
+
+def _documents(session: Session, pieces: list[Piece]) -> Iterable[dict]:
+    texts = _comment_texts(session, [p.id for p in pieces])
+    return (piece_document(piece, extra_text=texts.get(piece.id, "")) for piece in pieces)
+
+
 def _write(writer: IndexWriter, session: Session, ids: set[int]) -> None:
     pieces = _load(session, ids)
     _extract_missing(pieces)
     published = {p.id for p in pieces}
-    for piece in pieces:
-        writer.update_document(**piece_document(piece))
+    for document in _documents(session, pieces):
+        writer.update_document(**document)
     for stale in ids - published:
         writer.delete_by_term("id", str(stale))
 
@@ -187,8 +202,8 @@ def rebuild(progress=None) -> int:
             batch = set(ids[start:start + BATCH])
             pieces = _load(session, batch)
             _extract_missing(pieces)
-            for piece in pieces:
-                writer.add_document(**piece_document(piece))
+            for document in _documents(session, pieces):
+                writer.add_document(**document)
             count += len(pieces)
             session.commit()
             session.expunge_all()
