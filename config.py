@@ -73,6 +73,15 @@ MAIL_USERNAME = _env("MAIL_USERNAME", "")
 MAIL_PASSWORD = _env("MAIL_PASSWORD", "")
 MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", True)
 MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "Livinglab <no-reply@livinglab.example.org>")
+# The address links in e-mails sent from commands (digests, reminders) point to.
+SITE_URL = _env("SITE_URL", "http://127.0.0.1:5000")
+# Notification e-mails only carry unread items younger than this, so switching to e-mail never floods.
+NOTIFICATION_MAIL_MAX_AGE_DAYS = _env_int("NOTIFICATION_MAIL_MAX_AGE_DAYS", 7)
+
+# Discussion: the longest comment, and how many comments one user may post per minute and per hour.
+COMMENT_MAX_LENGTH = _env_int("COMMENT_MAX_LENGTH", 5000)
+COMMENTS_PER_MINUTE = _env_int("COMMENTS_PER_MINUTE", 5)
+COMMENTS_PER_HOUR = _env_int("COMMENTS_PER_HOUR", 40)
 
 # Attachments: per file and per piece. The request limit leaves room for a full set of files plus
 # the form, so an oversized file is refused by the form (which keeps what was typed), not by Flask.

@@ -29,8 +29,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     from livinglab import models  # noqa: F401  (registers every model with the metadata)
     from livinglab.accounts import cli as accounts_cli, views as accounts_views
     from livinglab.audit import views as audit_views
+    from livinglab.comments import views as comments_views
     from livinglab.demo import cli as demo_cli
     from livinglab.indicators import cli as indicators_cli, views as indicators_views
+    from livinglab.notifications import cli as notifications_cli, views as notifications_views
     from livinglab.pieces import views as pieces_views
     from livinglab.regencies import cli as regencies_cli, views as regencies_views
     from livinglab.search import cli as search_cli, index as search_index, views as search_views
@@ -45,11 +47,11 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     for blueprint in (
         site_views.bp, accounts_views.bp, indicators_views.bp, regencies_views.bp, pieces_views.bp, search_views.bp,
-        audit_views.bp,
+        audit_views.bp, comments_views.bp, notifications_views.bp,
     ):
         app.register_blueprint(blueprint)
     for group in (accounts_cli.cli, indicators_cli.cli, regencies_cli.cli, demo_cli.content_cli, demo_cli.demo_cli,
-                  search_cli.cli):
+                  search_cli.cli, notifications_cli.cli):
         app.cli.add_command(group)
 
     search_index.init_app(app)

@@ -1,8 +1,10 @@
 """Every model class, imported in one place for migrations and the shell."""
 
-from livinglab.accounts.models import Role, User
+from livinglab.accounts.models import EmailFrequency, Role, User
 from livinglab.audit.models import AuditEvent
+from livinglab.comments.models import Comment, CommentBlock, Flag, FlagReason, FlagResolution
 from livinglab.indicators.models import Aspect, Domain, Framework, Indicator, Level, PredicateBand
+from livinglab.notifications.models import Follow, Notification, NotificationKind
 from livinglab.pieces.models import Attachment, Piece, PieceIndicator, PieceKind, PieceRevision, PieceStatus, Tag
 from livinglab.regencies.models import Province, Regency, RegencyKind
 from livinglab.search.models import SearchQueueItem
@@ -11,10 +13,19 @@ __all__ = [
     "Aspect",
     "Attachment",
     "AuditEvent",
+    "Comment",
+    "CommentBlock",
     "Domain",
+    "EmailFrequency",
+    "Flag",
+    "FlagReason",
+    "FlagResolution",
+    "Follow",
     "Framework",
     "Indicator",
     "Level",
+    "Notification",
+    "NotificationKind",
     "Piece",
     "PieceIndicator",
     "PieceKind",

@@ -1,7 +1,13 @@
 """The one Markdown → sanitised HTML function, in two strengths: pieces and comments."""
 
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Mapping
+
 import markdown
 import nh3
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
 from markupsafe import Markup
 
 MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists", "nl2br"]
@@ -33,9 +39,55 @@ _CLEANERS = {
 }
 
 
-def render_markdown(text: str | None, profile: str = "piece") -> Markup:
-    """Render user Markdown and sanitise it with the profile's allow-list; safe to print as is."""
+# "@handle" not inside a word, an e-mail address or a path.
+MENTION = r"(?<![\w@/.])@([A-Za-z0-9_]{3,30})\b"
+
+
+def mention_candidates(text: str) -> set[str]:
+    """Every lower-cased handle the text might mention (a superset: code and links are not excluded)."""
+    return {match.lower() for match in re.findall(MENTION, text or "")}
+
+
+class _MentionPattern(InlineProcessor):
+    """Turns @handle into a profile link when the handle is known. Markdown never runs inline
+    patterns inside code, and ANCESTOR_EXCLUDES keeps mentions out of link text and of quotes
+    (quoting someone does not mention the people they mentioned)."""
+
+    ANCESTOR_EXCLUDES = ("a", "blockquote")
+
+    def __init__(self, profiles: Mapping[str, str], found: set[str]) -> None:
+        super().__init__(MENTION)
+        self.profiles, self.found = profiles, found
+
+    def handleMatch(self, match, data):  # noqa: N802 (Markdown's name)
+        handle = match.group(1).lower()
+        if handle not in self.profiles:
+            return None, None, None
+        self.found.add(handle)
+        link = etree.Element("a", {"href": self.profiles[handle]})
+        link.text = f"@{handle}"
+        return link, match.start(0), match.end(0)
+
+
+class _Mentions(Extension):
+    def __init__(self, profiles: Mapping[str, str], found: set[str]) -> None:
+        super().__init__()
+        self.profiles, self.found = profiles, found
+
+    def extendMarkdown(self, md):  # noqa: N802 (Markdown's name)
+        md.inlinePatterns.register(_MentionPattern(self.profiles, self.found), "mention", 95)
+
+
+def render_markdown(text: str | None, profile: str = "piece", mentions: Mapping[str, str] | None = None,
+                    found: set[str] | None = None) -> Markup:
+    """Render user Markdown and sanitise it with the profile's allow-list; safe to print as is.
+
+    `mentions` maps known handles to profile paths; each one linked is added to `found`.
+    """
     if not text:
         return Markup("")
-    html = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, extension_configs=MARKDOWN_CONFIG)
+    extensions = list(MARKDOWN_EXTENSIONS)
+    if mentions:
+        extensions.append(_Mentions(mentions, found if found is not None else set()))
+    html = markdown.markdown(text, extensions=extensions, extension_configs=MARKDOWN_CONFIG)
     return Markup(_CLEANERS[profile].clean(html))

@@ -3,8 +3,12 @@
 from sqlalchemy import func, select
 
 from livinglab.accounts.models import Role, User
+from livinglab.comments.models import Comment
+from livinglab.comments.queries import flagged_comments_count
 from livinglab.demo.services import demo_logins, load_demo
 from livinglab.extensions import db
+from livinglab.notifications import services
+from livinglab.notifications.models import Notification
 from livinglab.pieces.models import Piece, PieceKind, PieceStatus
 from livinglab.regencies.models import Regency
 
@@ -21,7 +25,7 @@ def test_demo_accounts_cover_every_role_and_loading_twice_changes_nothing(app, c
     assert all("(demo)" in u.name for u in users)
     assert all(r.cohort.startswith("Demo") for r in db.session.scalars(select(Regency).where(Regency.is_member)))
     users_before = db.session.scalar(select(func.count()).select_from(User))
-    assert load_demo() == {"members": 0, "accounts": 0, "pieces": 0}
+    assert load_demo() == {"members": 0, "accounts": 0, "pieces": 0, "comments": 0}
     assert db.session.scalar(select(func.count()).select_from(User)) == users_before
 
 
@@ -40,6 +44,20 @@ def test_demo_pieces_are_many_varied_labelled_and_revised(app, content):
     assert all(p.author.role.value == "official" and p.author.regency_code == p.regency_code for p in pieces)
     case_studies = [p for p in pieces if p.kind is PieceKind.CASE_STUDY]
     assert any(t.level_before and t.level_after for p in case_studies for t in p.targets)
+
+
+def test_demo_discussions_are_threaded_mention_people_and_give_moderators_work(app, content):
+    load_demo()
+    db.session.commit()
+    comments = db.session.scalars(select(Comment)).all()
+    assert len(comments) >= 40 and len({c.piece_id for c in comments}) >= 10
+    assert any(c.parent and c.parent.parent and c.parent.parent.parent for c in comments)  # four levels deep
+    assert any("/people/" in c.body_html for c in comments) and any(c.edited_at for c in comments)
+    assert all(c.author.email.endswith("@livinglab.example.org") for c in comments)
+    assert flagged_comments_count() >= 1
+    asep = db.session.scalars(select(User).where(User.email == "sumedang@livinglab.example.org")).one()
+    assert db.session.scalar(select(func.count()).select_from(Notification).where(Notification.user_id == asep.id))
+    assert services.send_immediate() == 0 and services.send_digests() == 0  # demo history is never mailed
 
 
 def test_cli_commands_print_one_summary(runner, app):

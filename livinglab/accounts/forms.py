@@ -6,7 +6,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from livinglab.accounts.models import Role
+from livinglab.accounts.models import EmailFrequency, Role
 from livinglab.accounts.services import ROLE_LABELS, password_problem
 
 LANGUAGE_CHOICES = [SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")]
@@ -53,9 +53,25 @@ class RegisterForm(FlaskForm):
     confirm = PasswordField(_l("Repeat the password"), validators=[required(), same_as("password")])
 
 
+EMAIL_FREQUENCY_LABELS = {
+    EmailFrequency.IMMEDIATELY: _l("Immediately, one e-mail per notification"),
+    EmailFrequency.DAILY: _l("Once a day, as a digest"),
+    EmailFrequency.NEVER: _l("Never (only here in Livinglab)"),
+}
+
+
 class ProfileForm(FlaskForm):
     name = StringField(_l("Full name"), validators=[required(), length(2, 120)])
+    handle = StringField(
+        _l("Handle"), validators=[required(), length(3, 30)],
+        description=_l("Others mention you with @ and this handle. Lower-case letters, digits and underscores."),
+    )
     locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, invalid_choice_message=INVALID_CHOICE)
+    email_frequency = SelectField(
+        _l("E-mail me about notifications"),
+        choices=[SelectChoice(item.value, label) for item, label in EMAIL_FREQUENCY_LABELS.items()],
+        invalid_choice_message=INVALID_CHOICE,
+    )
 
 
 class ChangePasswordForm(FlaskForm):

@@ -30,6 +30,17 @@ class Role(enum.Enum):
     ADMIN = "admin"
 
 
+class EmailFrequency(enum.Enum):
+    """How often a user wants their unread notifications by e-mail."""
+
+    IMMEDIATELY = "immediately"
+    DAILY = "daily"
+    NEVER = "never"
+
+
+HANDLE_PATTERN = r"[a-z0-9_]{3,30}"
+
+
 class User(UserMixin, db.Model):
     """A registered person. Officials belong to exactly one regency."""
 
@@ -38,6 +49,8 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
+    # Lower-case name used in @mentions and the public profile address; assigned when missing.
+    handle: Mapped[str] = mapped_column(String(30), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(
         db.Enum(Role, name="role", values_callable=lambda roles: [r.value for r in roles]),
@@ -46,6 +59,10 @@ class User(UserMixin, db.Model):
     )
     regency_code: Mapped[str | None] = mapped_column(ForeignKey("regencies.code"), index=True)
     locale: Mapped[str] = mapped_column(String(5), default="id")
+    email_frequency: Mapped[EmailFrequency] = mapped_column(
+        db.Enum(EmailFrequency, name="email_frequency", values_callable=lambda items: [i.value for i in items]),
+        default=EmailFrequency.IMMEDIATELY,
+    )
     is_active: Mapped[bool] = mapped_column(default=True)
     # Bumped when the password changes or the account is deactivated: it ends every other session.
     session_version: Mapped[int] = mapped_column(default=1)
@@ -57,6 +74,11 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str:
         """Session identifier: id plus session version, so old sessions stop working."""
         return f"{self.id}.{self.session_version}"
+
+    @property
+    def profile_path(self) -> str:
+        """The public profile (`accounts.person`) that mentions link to."""
+        return f"/people/{self.handle}"
 
     @property
     def is_official(self) -> bool:

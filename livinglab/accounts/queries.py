@@ -11,6 +11,18 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalars(select(User).where(User.email == email.strip().lower())).first()
 
 
+def find_user_by_handle(handle: str) -> User | None:
+    return db.session.scalars(select(User).where(User.handle == handle.strip().lower())).first()
+
+
+def users_by_handles(handles: set[str]) -> dict[str, User]:
+    """Active users among these lower-case handles, keyed by handle (one query)."""
+    if not handles:
+        return {}
+    query = select(User).where(User.handle.in_(sorted(handles)), User.is_active)
+    return {user.handle: user for user in db.session.scalars(query)}
+
+
 def officials_of(regency_code: str) -> list[User]:
     """Active officials of one regency, by name."""
     query = select(User).where(User.regency_code == regency_code, User.role == Role.OFFICIAL, User.is_active)

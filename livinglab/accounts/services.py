@@ -1,6 +1,8 @@
 """Account rules: registration, passwords, reset tokens, roles and activation."""
 
 import hashlib
+import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -8,10 +10,12 @@ from flask import current_app
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from livinglab.accounts.models import Role, User, utcnow
-from livinglab.accounts.queries import find_user_by_email
+from livinglab.accounts.models import HANDLE_PATTERN, EmailFrequency, Role, User, utcnow
+from livinglab.accounts.queries import find_user_by_email, find_user_by_handle
 from livinglab.audit.services import record_event
 from livinglab.extensions import db
 from livinglab.mail import send_mail
@@ -95,9 +99,51 @@ def change_password(user: User, current: str, new: str) -> None:
     record_event("user.password_changed", "user", user.id, actor=user)
 
 
-def update_profile(user: User, name: str, locale: str) -> None:
+def update_profile(user: User, name: str, locale: str, handle: str | None = None,
+                   email_frequency: EmailFrequency | None = None) -> None:
+    """Save the profile; a new handle must be free and well formed."""
+    if handle is not None and handle.strip().lower() != user.handle:
+        handle = handle.strip().lower()
+        if not re.fullmatch(HANDLE_PATTERN, handle):
+            raise AccountError(_("Use 3 to 30 lower-case letters, digits or underscores."), field="handle")
+        if find_user_by_handle(handle):
+            raise AccountError(_("This handle is already taken."), field="handle")
+        user.handle = handle
     user.name = name.strip()
     user.locale = locale
+    if email_frequency is not None:
+        user.email_frequency = email_frequency
+
+
+def handle_base(name: str, email: str) -> str:
+    """A readable handle from the first two words of a name (or the e-mail), without a number yet."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    words = re.findall(r"[a-z0-9]+", re.sub(r"\(.*?\)", " ", ascii_name))[:2]
+    base = "_".join(words)[:26]
+    if len(base) < 3:
+        base = re.sub(r"[^a-z0-9_]", "", email.split("@")[0].lower())[:26]
+    return base if len(base) >= 3 else "anggota"
+
+
+def _free_handle(session: Session, base: str, pending: set[str]) -> str:
+    taken = set(session.scalars(select(User.handle).where(User.handle.startswith(base)))) | pending
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}{number}" in taken:
+        number += 1
+    return f"{base}{number}"
+
+
+@event.listens_for(Session, "before_flush")
+def _assign_handles(session: Session, flush_context, instances) -> None:
+    """Every new user gets a free handle, whichever code path created them."""
+    pending: set[str] = set()
+    with session.no_autoflush:
+        for obj in session.new:
+            if isinstance(obj, User) and not obj.handle:
+                obj.handle = _free_handle(session, handle_base(obj.name or "", obj.email or ""), pending)
+                pending.add(obj.handle)
 
 
 def _serializer() -> URLSafeTimedSerializer:

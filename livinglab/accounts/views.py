@@ -18,7 +18,7 @@ from livinglab.accounts.forms import (
     ResetPasswordForm,
     RoleForm,
 )
-from livinglab.accounts.models import Role, User
+from livinglab.accounts.models import EmailFrequency, Role, User
 from livinglab.accounts.permissions import can_edit_user, can_grant_role, can_manage_users, load_user
 from livinglab.audit import queries as audit_queries
 from livinglab.extensions import db, limiter, login_manager
@@ -134,13 +134,29 @@ def logout():
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def profile():
-    form = ProfileForm(obj=current_user)
+    user = current_user._get_current_object()
+    form = ProfileForm(data={"name": user.name, "handle": user.handle, "locale": user.locale,
+                             "email_frequency": user.email_frequency.value})
     if form.validate_on_submit():
-        services.update_profile(current_user, form.name.data, form.locale.data)
-        db.session.commit()
-        flash(_("Your profile has been saved."), "success")
-        return redirect(url_for("accounts.profile"))
+        try:
+            services.update_profile(user, form.name.data, form.locale.data, form.handle.data,
+                                    EmailFrequency(form.email_frequency.data))
+        except services.AccountError as error:
+            getattr(form, error.field or "name").errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Your profile has been saved."), "success")
+            return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form)
+
+
+@bp.get("/people/<handle>")
+def person(handle: str):
+    """The public profile a mention links to: name, handle, role and regency, nothing private."""
+    user = queries.find_user_by_handle(handle)
+    if user is None or not user.is_active:
+        abort(404)
+    return render_template("accounts/person.html", person=user)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -9,6 +9,7 @@ from livinglab.accounts import services as accounts
 from livinglab.accounts.models import Role, User
 from livinglab.accounts.queries import find_user_by_email
 from livinglab.demo.data import DEMO_ACCOUNTS, DEMO_MEMBERS, DEMO_PASSWORD
+from livinglab.demo.comments import load_demo_comments
 from livinglab.demo.pieces import load_demo_pieces
 from livinglab.extensions import db
 from livinglab.indicators.services import load_frameworks
@@ -26,7 +27,7 @@ def load_reference_content() -> dict[str, dict[str, int]]:
 
 def load_demo() -> dict[str, int]:
     """Demo memberships, accounts and pieces; running it again changes nothing."""
-    counts = {"members": 0, "accounts": 0, "pieces": 0}
+    counts = {"members": 0, "accounts": 0, "pieces": 0, "comments": 0}
     regencies = {r.code: r for r in db.session.scalars(select(Regency).where(Regency.code.in_([c for c, _ in DEMO_MEMBERS])))}
     for code, cohort in DEMO_MEMBERS:
         regency = regencies[code]
@@ -40,7 +41,9 @@ def load_demo() -> dict[str, int]:
         accounts.change_role(user, Role(role), regency_code, by=None)
         counts["accounts"] += 1
     db.session.flush()
-    counts["pieces"] = load_demo_pieces(Path(current_app.config["CONTENT_DIR"]) / "demo" / "pieces")
+    demo_folder = Path(current_app.config["CONTENT_DIR"]) / "demo"
+    counts["pieces"] = load_demo_pieces(demo_folder / "pieces")
+    counts["comments"] = load_demo_comments(demo_folder / "comments.toml", demo_folder / "pieces")
     return counts
 
 

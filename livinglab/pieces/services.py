@@ -11,6 +11,8 @@ from livinglab.accounts.models import User, utcnow
 from livinglab.audit.services import record_event
 from livinglab.extensions import db
 from livinglab.indicators.models import Indicator
+from livinglab.notifications import services as notifications
+from livinglab.notifications.models import NotificationKind
 from livinglab.pieces.models import Piece, PieceIndicator, PieceKind, PieceRevision, PieceStatus, Tag
 from livinglab.regencies.models import Regency
 
@@ -149,6 +151,13 @@ def publish_piece(piece: Piece, by: User) -> None:
     piece.status = PieceStatus.PUBLISHED
     piece.published_at = piece.published_at or utcnow()
     record_event("piece.published", "piece", piece.id, actor=by)
+    for follower in {by, piece.author} - {None}:
+        notifications.follow(follower, "piece", piece.id)
+
+
+def piece_subject(piece: Piece) -> notifications.Subject:
+    """The piece as notifications name it; the short path keeps working when the title changes."""
+    return notifications.Subject("piece", piece.id, piece.title, f"/pieces/{piece.id}")
 
 
 def archive_piece(piece: Piece, by: User) -> None:
@@ -158,6 +167,7 @@ def archive_piece(piece: Piece, by: User) -> None:
     previous = piece.status.value
     piece.status = PieceStatus.ARCHIVED
     record_event("piece.archived", "piece", piece.id, actor=by, previous=previous)
+    notifications.notify_followers(NotificationKind.STATUS, piece_subject(piece), actor=by, detail="archived")
 
 
 def restore_piece(piece: Piece, by: User) -> None:
@@ -166,3 +176,4 @@ def restore_piece(piece: Piece, by: User) -> None:
         return
     piece.status = PieceStatus.PUBLISHED if piece.published_at else PieceStatus.DRAFT
     record_event("piece.restored", "piece", piece.id, actor=by, status=piece.status.value)
+    notifications.notify_followers(NotificationKind.STATUS, piece_subject(piece), actor=by, detail="restored")

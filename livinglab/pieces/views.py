@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from livinglab.extensions import db
 from livinglab.pagination import paginate
 from livinglab.indicators.queries import default_catalogue, default_framework, group_catalogue
+from livinglab.notifications import services as notifications
 from livinglab.pieces import attachments, queries, services
 from livinglab.pieces.diff import compare_revisions
 from livinglab.pieces.forms import KIND_HINTS, KIND_LABELS, STATUS_LABELS, PieceForm, template_body
@@ -139,10 +140,36 @@ def detail(piece_id: int, slug: str | None = None):
     piece = load_piece(piece_id, can_view_piece)
     if slug != piece.slug:
         return redirect(piece_url(piece), 301)
+    return render_piece(piece)
+
+
+def render_piece(piece: Piece) -> str:
+    """The piece page; the discussion below it comes from the `discussion` template global."""
     return render_template(
         "pieces/detail.html", piece=piece, body=render_markdown(piece.body),
         can_edit=can_edit_piece(current_user, piece), revision_count=queries.revision_count(piece.id),
+        following=notifications.is_following(current_user, "piece", piece.id),
     )
+
+
+@bp.post("/<int:piece_id>/follow")
+@login_required
+def follow(piece_id: int):
+    piece = load_piece(piece_id, can_view_piece)
+    notifications.follow(current_user, "piece", piece.id)
+    db.session.commit()
+    flash(_("You follow this piece: new comments and changes appear in your notifications."), "success")
+    return redirect(piece_url(piece))
+
+
+@bp.post("/<int:piece_id>/unfollow")
+@login_required
+def unfollow(piece_id: int):
+    piece = load_piece(piece_id, can_view_piece)
+    notifications.unfollow(current_user, "piece", piece.id)
+    db.session.commit()
+    flash(_("You no longer follow this piece."), "success")
+    return redirect(piece_url(piece))
 
 
 def _status_action(piece_id: int, change, message: str):

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from sqlalchemy import event, inspect, insert, select
 from sqlalchemy.orm import Session
 
+from livinglab.comments.models import Comment
 from livinglab.indicators.models import Aspect, Domain, Indicator
 from livinglab.pieces.models import Attachment, Piece, PieceIndicator
 from livinglab.regencies.models import Province, Regency
@@ -45,7 +46,7 @@ def affected_piece_ids(session: Session) -> set[int]:
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
         if isinstance(obj, Piece) and obj.id is not None:
             ids.add(obj.id)
-        elif isinstance(obj, (PieceIndicator, Attachment)) and obj.piece_id is not None:
+        elif isinstance(obj, (PieceIndicator, Attachment, Comment)) and obj.piece_id is not None:
             ids.add(obj.piece_id)
         elif obj in session.dirty:
             for model, kind, key, fields in _SHOWN_IN_DOCUMENTS:

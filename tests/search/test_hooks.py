@@ -34,6 +34,7 @@ def test_drafts_are_never_indexed(make_piece):
 def test_edit_reindexes(make_piece, make_indicator):
     indicator = make_indicator()
     piece = make_piece(title="Aplikasi antrean puskesmas", indicators=[indicator])
+    assert _found("antrean") == {piece.id}  # this process's searcher is open before the edit
     data = services.PieceInput(kind=piece.kind, title="Aplikasi rujukan puskesmas", summary=piece.summary,
                                body=piece.body, language="id", indicator_ids=[indicator.id])
     services.update_piece(piece, piece.author, data)
@@ -166,3 +167,15 @@ def test_rebuild_waits_for_a_busy_index_and_leaves_it_intact(app, make_piece):
         app.config["SEARCH_WRITER_TIMEOUT"] = 2
     assert index.indexed_ids() == pieces
     assert index.rebuild() == 2 and index.indexed_ids() == pieces
+
+
+def test_shown_comments_count_towards_their_piece_and_hidden_ones_stop(make_piece, make_user):
+    from livinglab.comments import services as comments
+
+    piece, coordinator = make_piece(title="Layanan arsip"), make_user("coordinator")
+    comment = comments.add_comment(make_user(), piece, "Kami memakai pemindai bergerak di kecamatan.")
+    db.session.commit()
+    assert _found("pemindai") == {piece.id}
+    comments.hide_comment(comment, coordinator, "Uji moderasi.")
+    db.session.commit()
+    assert _found("pemindai") == set()

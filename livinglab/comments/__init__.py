@@ -1,0 +1,1 @@
+"""Threaded discussion on pieces: comments, mentions, flags and moderation."""

@@ -1,0 +1,77 @@
+"""Who may read, write, edit, flag and moderate comments, and the loader that enforces it."""
+
+from collections.abc import Callable
+
+from flask import abort, g
+from flask_login import current_user
+
+from livinglab.accounts.models import User
+from livinglab.comments.models import Comment, CommentBlock
+from livinglab.extensions import db
+from livinglab.pieces.models import Piece, PieceStatus
+from livinglab.pieces.permissions import can_view_piece
+
+
+def _active(user: User) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def is_blocked(user: User) -> bool:
+    """Blocked from commenting by a coordinator (read once per request)."""
+    if not _active(user):
+        return False
+    known = g.setdefault("comment_blocks", {})
+    if user.id not in known:
+        known[user.id] = db.session.get(CommentBlock, user.id) is not None
+    return known[user.id]
+
+
+def can_comment(user: User, piece: Piece) -> bool:
+    """Signed-in, unblocked users who can see the piece, while it is not archived."""
+    return (_active(user) and can_view_piece(user, piece) and piece.status is not PieceStatus.ARCHIVED
+            and not is_blocked(user))
+
+
+def can_moderate_piece(user: User, piece: Piece) -> bool:
+    """Coordinators moderate every thread; officials moderate the threads of their own regency."""
+    if not _active(user):
+        return False
+    return user.is_coordinator or (user.is_official and user.regency_code == piece.regency_code)
+
+
+def can_hide_comment(user: User, comment: Comment) -> bool:
+    return can_moderate_piece(user, comment.piece)
+
+
+def can_edit_comment(user: User, comment: Comment) -> bool:
+    """Authors edit their own comment while it is shown and they are not blocked."""
+    return _active(user) and comment.author_id == user.id and comment.is_visible and not is_blocked(user)
+
+
+def can_delete_comment(user: User, comment: Comment) -> bool:
+    return _active(user) and comment.author_id == user.id and not comment.is_deleted
+
+
+def can_flag_comment(user: User, comment: Comment) -> bool:
+    """Anyone signed in, on someone else's comment that is still shown."""
+    return _active(user) and comment.author_id != user.id and comment.is_visible
+
+
+def can_see_hidden_text(user: User, comment: Comment) -> bool:
+    """A hidden comment stays readable in full for its author and its moderators."""
+    return _active(user) and (comment.author_id == user.id or can_hide_comment(user, comment))
+
+
+def can_review_flags(user: User) -> bool:
+    """The moderation queue and comment blocks belong to coordinators (and admins)."""
+    return _active(user) and user.is_coordinator
+
+
+def load_comment(comment_id: int, predicate: Callable[[User, Comment], bool]) -> Comment:
+    """The comment, or 404 when it or its piece is not visible; 403 when the predicate refuses."""
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or not can_view_piece(current_user, comment.piece):
+        abort(404)
+    if not predicate(current_user, comment):
+        abort(403)
+    return comment

@@ -1,0 +1,299 @@
+"""Posting, editing, deleting and flagging comments; the moderation queue and comment blocks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from livinglab.accounts.models import User
+from livinglab.comments import queries, services
+from livinglab.comments.forms import FLAG_REASON_LABELS, CommentForm, ConfirmForm, EditCommentForm, FlagForm, ReasonForm
+from livinglab.comments.models import Comment, FlagReason
+from livinglab.comments.permissions import (
+    can_comment,
+    can_delete_comment,
+    can_edit_comment,
+    can_flag_comment,
+    can_hide_comment,
+    can_moderate_piece,
+    can_review_flags,
+    can_see_hidden_text,
+    is_blocked,
+    load_comment,
+)
+from livinglab.extensions import db
+from livinglab.pagination import paginate
+from livinglab.pieces.models import Piece
+from livinglab.pieces.permissions import can_view_piece, load_piece
+from livinglab.pieces.views import piece_url, render_piece
+
+bp = Blueprint("comments", __name__)
+REPLY_PREFIX = "reply"
+
+
+@dataclass
+class Discussion:
+    """Everything the thread template needs, read with a fixed number of queries."""
+
+    piece: Piece
+    roots: list[queries.ThreadNode]
+    count: int
+    form: CommentForm | None
+    reply_form: CommentForm | None = None
+    reply_to: int | None = None
+    flagged: set[int] = field(default_factory=set)
+    flag_counts: dict[int, int] = field(default_factory=dict)
+    can_comment: bool = False
+    is_blocked: bool = False
+    is_moderator: bool = False
+
+    def actions(self, comment: Comment) -> dict[str, bool]:
+        """What the current user may do with one comment of this thread (no further queries)."""
+        user = current_user
+        return {"reply": self.can_comment and comment.is_visible, "edit": can_edit_comment(user, comment),
+                "delete": can_delete_comment(user, comment),
+                "flag": can_flag_comment(user, comment) and comment.id not in self.flagged,
+                "flagged": comment.id in self.flagged, "moderate": self.is_moderator,
+                "see_hidden": can_see_hidden_text(user, comment)}
+
+
+def _comment_url(comment: Comment) -> str:
+    return piece_url(comment.piece, _anchor=f"comment-{comment.id}")
+
+
+def _arg_id(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def _quoted(comment: Comment) -> str:
+    lines = comment.body.splitlines() or [""]
+    return "\n".join(f"> {line}".rstrip() for line in lines) + "\n\n"
+
+
+@bp.app_template_global()
+def discussion(piece: Piece) -> Discussion:
+    """The thread under a piece, with the forms for a new comment and for the reply being written."""
+    comments = queries.thread_comments(piece.id)
+    by_id = {comment.id: comment for comment in comments}
+    user = current_user
+    signed_in = user.is_authenticated
+    view = Discussion(piece=piece, roots=queries.build_thread(comments),
+                      count=sum(1 for c in comments if not c.is_deleted), form=None,
+                      can_comment=signed_in and can_comment(user, piece),
+                      is_blocked=signed_in and is_blocked(user),
+                      is_moderator=signed_in and can_moderate_piece(user, piece))
+    if signed_in:
+        view.flagged = queries.flagged_by(user, piece.id)
+    if view.is_moderator:
+        view.flag_counts = queries.open_flag_counts(piece.id)
+    if not view.can_comment:
+        return view
+    failed: CommentForm | None = g.pop("comment_form", None)  # a refused post shows its form again
+    view.form = failed if failed is not None and failed._prefix == "" else CommentForm(formdata=None)
+    if failed is not None and failed._prefix:
+        view.reply_form, view.reply_to = failed, _int(failed.parent_id.data)
+        return view
+    target = by_id.get(_arg_id("reply_to") or _arg_id("quote") or 0)
+    if target is not None and target.is_visible:
+        body = _quoted(target) if _arg_id("quote") else ""
+        view.reply_form = CommentForm(formdata=None, prefix=REPLY_PREFIX, data={"parent_id": target.id, "body": body})
+        view.reply_to = target.id
+    return view
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 10 else None
+
+
+@bp.post("/pieces/<int:piece_id>/comments")
+@login_required
+def create(piece_id: int):
+    piece = load_piece(piece_id, can_comment)
+    prefix = REPLY_PREFIX if f"{REPLY_PREFIX}-body" in request.form else ""
+    form = CommentForm(prefix=prefix)
+    parent = None
+    if prefix:
+        parent = db.session.get(Comment, _int(form.parent_id.data) or 0)
+        if parent is None or parent.piece_id != piece.id:
+            abort(404)
+    if form.validate_on_submit():
+        try:
+            comment = services.add_comment(current_user, piece, form.body.data, parent=parent,
+                                           submission_key=form.submission_key.data)
+        except services.CommentError as error:
+            db.session.rollback()
+            form.body.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Your reply is posted.") if parent else _("Your comment is posted."), "success")
+            return redirect(_comment_url(comment))
+    g.comment_form = form
+    return render_piece(piece)
+
+
+@bp.get("/comments/<int:comment_id>")
+def permalink(comment_id: int):
+    return redirect(_comment_url(load_comment(comment_id, lambda user, comment: True)))
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(comment_id: int):
+    comment = load_comment(comment_id, can_edit_comment)
+    form = EditCommentForm(data={"body": comment.body})
+    if form.validate_on_submit():
+        try:
+            services.edit_comment(comment, current_user, form.body.data)
+        except services.CommentError as error:
+            db.session.rollback()
+            form.body.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Your comment is saved."), "success")
+            return redirect(_comment_url(comment))
+    return render_template("comments/edit.html", comment=comment, form=form)
+
+
+@bp.route("/comments/<int:comment_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(comment_id: int):
+    comment = load_comment(comment_id, can_delete_comment)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.delete_comment(comment, current_user)
+        db.session.commit()
+        flash(_("Your comment is deleted. Replies to it stay in the thread."), "success")
+        return redirect(_comment_url(comment))
+    return render_template("comments/delete.html", comment=comment, form=form)
+
+
+@bp.route("/comments/<int:comment_id>/flag", methods=["GET", "POST"])
+@login_required
+def flag(comment_id: int):
+    comment = load_comment(comment_id, can_flag_comment)
+    form = FlagForm()
+    if form.validate_on_submit():
+        try:
+            services.flag_comment(comment, current_user, FlagReason(form.reason.data), form.note.data)
+        except services.CommentError as error:
+            db.session.rollback()
+            (getattr(form, error.field) if error.field else form.reason).errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Thank you. A moderator will look at this comment."), "success")
+            return redirect(_comment_url(comment))
+    return render_template("comments/flag.html", comment=comment, form=form)
+
+
+@bp.get("/comments/<int:comment_id>/moderate")
+@login_required
+def moderate(comment_id: int):
+    comment = load_comment(comment_id, can_hide_comment)
+    return render_template("comments/moderate.html", comment=comment, form=ReasonForm(formdata=None),
+                           dismiss_form=ReasonForm(formdata=None, prefix="dismiss"))
+
+
+def _moderation_action(comment_id: int, action, message: str, prefix: str = ""):
+    comment = load_comment(comment_id, can_hide_comment)
+    form = ReasonForm(prefix=prefix)
+    if form.validate_on_submit():
+        try:
+            action(comment, current_user, form.reason.data)
+        except services.CommentError as error:
+            db.session.rollback()
+            form.reason.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(message, "success")
+            back_to_queue = request.form.get("next") == "queue"
+            return redirect(url_for("comments.queue") if back_to_queue else _comment_url(comment))
+    forms = {"form": ReasonForm(formdata=None), "dismiss_form": ReasonForm(formdata=None, prefix="dismiss")}
+    forms["dismiss_form" if prefix else "form"] = form
+    return render_template("comments/moderate.html", comment=comment, **forms)
+
+
+@bp.post("/comments/<int:comment_id>/hide")
+@login_required
+def hide(comment_id: int):
+    return _moderation_action(comment_id, services.hide_comment, _("The comment is hidden."))
+
+
+@bp.post("/comments/<int:comment_id>/restore")
+@login_required
+def restore(comment_id: int):
+    return _moderation_action(comment_id, services.restore_comment, _("The comment is shown again."))
+
+
+@bp.post("/comments/<int:comment_id>/dismiss")
+@login_required
+def dismiss(comment_id: int):
+    return _moderation_action(comment_id, services.dismiss_flags, _("The flags are dismissed; the comment stays."),
+                              prefix="dismiss")
+
+
+@bp.get("/moderation")
+@login_required
+def queue():
+    if not can_review_flags(current_user):
+        abort(403)
+    show = request.args.get("show", "flagged")
+    query = {"hidden": queries.hidden_comments, "blocked": queries.blocks}.get(show, queries.moderation_queue)()
+    return render_template("comments/queue.html", page=paginate(query), show=show)
+
+
+@bp.route("/moderation/users/<int:user_id>/block", methods=["GET", "POST"])
+@login_required
+def block(user_id: int):
+    if not can_review_flags(current_user):
+        abort(403)
+    user = db.session.get(User, user_id) or abort(404)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.block_user(user, current_user, form.reason.data)
+        except services.CommentError as error:
+            db.session.rollback()
+            form.reason.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("%(name)s can no longer comment.", name=user.name), "success")
+            return redirect(url_for("comments.queue", show="blocked"))
+    return render_template("comments/block.html", person=user, form=form)
+
+
+@bp.post("/moderation/users/<int:user_id>/unblock")
+@login_required
+def unblock(user_id: int):
+    if not can_review_flags(current_user):
+        abort(403)
+    user = db.session.get(User, user_id) or abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.unblock_user(user, current_user)
+        except services.CommentError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s can comment again.", name=user.name), "success")
+    return redirect(url_for("comments.queue", show="blocked"))
+
+
+@bp.app_template_global()
+def moderation_count() -> int:
+    """Comments waiting in the queue, for the coordinator's header; read once per request."""
+    if not can_review_flags(current_user):
+        return 0
+    if "moderation_count" not in g:
+        g.moderation_count = queries.flagged_comments_count()
+    return g.moderation_count
+
+
+@bp.app_template_global()
+def flag_reason_label(reason: FlagReason) -> str:
+    return str(FLAG_REASON_LABELS[reason])
