@@ -1,5 +1,6 @@
 """The one Markdown → sanitised HTML function, in two strengths: pieces and comments."""
 
+import html as html_entities
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Mapping
@@ -8,6 +9,7 @@ import markdown
 import nh3
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
+from markdown.util import AtomicString
 from markupsafe import Markup
 
 MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists", "nl2br"]
@@ -39,6 +41,8 @@ _CLEANERS = {
 }
 
 
+# An address typed as is; it may not end in punctuation that usually closes the sentence.
+BARE_URL = r"(?<![\w/\"'=@])(https?://[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]])"
 # "@handle" not inside a word, an e-mail address or a path.
 MENTION = r"(?<![\w@/.])@([A-Za-z0-9_]{3,30})\b"
 
@@ -69,13 +73,28 @@ class _MentionPattern(InlineProcessor):
         return link, match.start(0), match.end(0)
 
 
-class _Mentions(Extension):
-    def __init__(self, profiles: Mapping[str, str], found: set[str]) -> None:
+class _BareUrlPattern(InlineProcessor):
+    """Links an address typed without Markdown (https://…), leaving trailing punctuation outside."""
+
+    ANCESTOR_EXCLUDES = ("a",)
+
+    def handleMatch(self, match, data):  # noqa: N802 (Markdown's name)
+        link = etree.Element("a", {"href": match.group(1)})
+        link.text = AtomicString(match.group(1))
+        return link, match.start(1), match.end(1)
+
+
+class _Links(Extension):
+    """Bare addresses always; @mentions when `profiles` names the known handles."""
+
+    def __init__(self, profiles: Mapping[str, str] | None = None, found: set[str] | None = None) -> None:
         super().__init__()
         self.profiles, self.found = profiles, found
 
     def extendMarkdown(self, md):  # noqa: N802 (Markdown's name)
-        md.inlinePatterns.register(_MentionPattern(self.profiles, self.found), "mention", 95)
+        md.inlinePatterns.register(_BareUrlPattern(BARE_URL), "bare_url", 96)
+        if self.profiles:
+            md.inlinePatterns.register(_MentionPattern(self.profiles, self.found), "mention", 95)
 
 
 def render_markdown(text: str | None, profile: str = "piece", mentions: Mapping[str, str] | None = None,
@@ -86,8 +105,14 @@ def render_markdown(text: str | None, profile: str = "piece", mentions: Mapping[
     """
     if not text:
         return Markup("")
-    extensions = list(MARKDOWN_EXTENSIONS)
-    if mentions:
-        extensions.append(_Mentions(mentions, found if found is not None else set()))
-    html = markdown.markdown(text, extensions=extensions, extension_configs=MARKDOWN_CONFIG)
+    links = _Links(mentions, found if found is not None else set())
+    html = markdown.markdown(text, extensions=[*MARKDOWN_EXTENSIONS, links], extension_configs=MARKDOWN_CONFIG)
     return Markup(_CLEANERS[profile].clean(html))
+
+
+def plain_text(text: str | None) -> str:
+    """The words of user Markdown without any markup (for excerpts in lists and e-mails); not HTML-safe."""
+    if not text:
+        return ""
+    html = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, extension_configs=MARKDOWN_CONFIG)
+    return html_entities.unescape(nh3.clean(html, tags=set()))

@@ -44,9 +44,25 @@ class FlagForm(FlaskForm):
                          validators=[length(0, 500)])
 
 
-class ReasonForm(FlaskForm):
-    reason = StringField(_l("Reason"), validators=[required(), length(3, 500)],
-                         description=_l("Shown to the author and kept in the audit log."))
+AUDIT_HINT = _l("Shown to the author and kept in the audit log.")
+
+
+class HideForm(FlaskForm):
+    reason = StringField(_l("Why is it hidden?"), validators=[required(), length(3, 500)], description=AUDIT_HINT)
+
+
+class RestoreForm(FlaskForm):
+    reason = StringField(_l("Why is it shown again?"), validators=[required(), length(3, 500)],
+                         description=AUDIT_HINT)
+
+
+class DismissForm(FlaskForm):
+    reason = StringField(_l("Note for the audit log (optional)"), validators=[length(0, 500)])
+
+
+class BlockForm(FlaskForm):
+    reason = StringField(_l("Why is this user blocked?"), validators=[required(), length(3, 500)],
+                         description=_l("Kept in the audit log."))
 
 
 class ConfirmForm(FlaskForm):

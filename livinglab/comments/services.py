@@ -17,7 +17,7 @@ from livinglab.notifications.models import NotificationKind
 from livinglab.pieces.models import Piece
 from livinglab.pieces.permissions import can_view_piece
 from livinglab.pieces.services import piece_subject
-from livinglab.rendering import mention_candidates, render_markdown
+from livinglab.rendering import mention_candidates, plain_text, render_markdown
 
 DUPLICATE_WINDOW = timedelta(minutes=10)
 
@@ -87,7 +87,8 @@ def _fan_out(comment: Comment, mentioned: list[User], followers: bool = True, at
         batches += [(NotificationKind.REPLY, {parent_author} - {None}),
                     (NotificationKind.COMMENT, notifications.follower_ids("piece", comment.piece_id))]
     for kind, user_ids in batches:
-        notifications.notify(user_ids - told, kind, subject, actor=author, anchor=anchor, text=comment.body, at=at)
+        notifications.notify(user_ids - told, kind, subject, actor=author, anchor=anchor,
+                             text=plain_text(comment.body), at=at)
         told |= user_ids
 
 

@@ -7,10 +7,21 @@ from dataclasses import dataclass, field
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
 from livinglab.accounts.models import User
 from livinglab.comments import queries, services
-from livinglab.comments.forms import FLAG_REASON_LABELS, CommentForm, ConfirmForm, EditCommentForm, FlagForm, ReasonForm
+from livinglab.comments.forms import (
+    FLAG_REASON_LABELS,
+    BlockForm,
+    CommentForm,
+    ConfirmForm,
+    DismissForm,
+    EditCommentForm,
+    FlagForm,
+    HideForm,
+    RestoreForm,
+)
 from livinglab.comments.models import Comment, FlagReason
 from livinglab.comments.permissions import (
     can_comment,
@@ -193,13 +204,21 @@ def flag(comment_id: int):
 @login_required
 def moderate(comment_id: int):
     comment = load_comment(comment_id, can_hide_comment)
-    return render_template("comments/moderate.html", comment=comment, form=ReasonForm(formdata=None),
-                           dismiss_form=ReasonForm(formdata=None, prefix="dismiss"))
+    return _moderation_page(comment)
 
 
-def _moderation_action(comment_id: int, action, message: str, prefix: str = ""):
+def _moderation_page(comment: Comment, failed: FlaskForm | None = None) -> str:
+    """The comment, its flags, and the form that applies (hide or show again), plus dismissing flags."""
+    change = (RestoreForm if comment.is_hidden else HideForm)(formdata=None)
+    dismiss = DismissForm(formdata=None, prefix="dismiss")
+    if failed is not None:
+        change, dismiss = (change, failed) if isinstance(failed, DismissForm) else (failed, dismiss)
+    return render_template("comments/moderate.html", comment=comment, form=change, dismiss_form=dismiss)
+
+
+def _moderation_action(comment_id: int, action, message: str, form_class: type[FlaskForm], prefix: str = ""):
     comment = load_comment(comment_id, can_hide_comment)
-    form = ReasonForm(prefix=prefix)
+    form = form_class(prefix=prefix)
     if form.validate_on_submit():
         try:
             action(comment, current_user, form.reason.data)
@@ -211,28 +230,26 @@ def _moderation_action(comment_id: int, action, message: str, prefix: str = ""):
             flash(message, "success")
             back_to_queue = request.form.get("next") == "queue"
             return redirect(url_for("comments.queue") if back_to_queue else _comment_url(comment))
-    forms = {"form": ReasonForm(formdata=None), "dismiss_form": ReasonForm(formdata=None, prefix="dismiss")}
-    forms["dismiss_form" if prefix else "form"] = form
-    return render_template("comments/moderate.html", comment=comment, **forms)
+    return _moderation_page(comment, form)
 
 
 @bp.post("/comments/<int:comment_id>/hide")
 @login_required
 def hide(comment_id: int):
-    return _moderation_action(comment_id, services.hide_comment, _("The comment is hidden."))
+    return _moderation_action(comment_id, services.hide_comment, _("The comment is hidden."), HideForm)
 
 
 @bp.post("/comments/<int:comment_id>/restore")
 @login_required
 def restore(comment_id: int):
-    return _moderation_action(comment_id, services.restore_comment, _("The comment is shown again."))
+    return _moderation_action(comment_id, services.restore_comment, _("The comment is shown again."), RestoreForm)
 
 
 @bp.post("/comments/<int:comment_id>/dismiss")
 @login_required
 def dismiss(comment_id: int):
     return _moderation_action(comment_id, services.dismiss_flags, _("The flags are dismissed; the comment stays."),
-                              prefix="dismiss")
+                              DismissForm, prefix="dismiss")
 
 
 @bp.get("/moderation")
@@ -251,7 +268,7 @@ def block(user_id: int):
     if not can_review_flags(current_user):
         abort(403)
     user = db.session.get(User, user_id) or abort(404)
-    form = ReasonForm()
+    form = BlockForm()
     if form.validate_on_submit():
         try:
             services.block_user(user, current_user, form.reason.data)

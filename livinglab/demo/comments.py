@@ -15,7 +15,7 @@ from livinglab.extensions import db
 from livinglab.notifications.models import Notification
 from livinglab.pieces.models import Piece
 
-READ_AFTER = timedelta(days=7)  # demo notifications older than this count as read
+READ_AFTER = timedelta(days=30)  # demo notifications older than this count as read
 
 
 def _demo_pieces(folder: Path) -> dict[str, Piece]:

@@ -3,7 +3,7 @@
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, format_time, get_locale
 from flask_login import current_user
 
 LANGUAGE_COOKIE = "lang"
@@ -42,12 +42,21 @@ def filesize(size: int) -> str:
     return f"{format_decimal(round(size / (1024 * 1024), 1))} MB"
 
 
+def moment(value, fmt: str = "medium") -> str:
+    """A date and time in the user's time zone; "medium" is the medium date with the short time (no seconds)."""
+    if not value:
+        return ""
+    if fmt == "medium":
+        return f"{format_date(value, 'medium')}, {format_time(value, 'short')}"
+    return format_datetime(value, fmt)
+
+
 def init_templates(app: Flask) -> None:
     """Expose the language helpers and locale-aware number and date filters to templates."""
     app.jinja_env.globals.update(localized=localized, current_language=current_language, filesize=filesize)
     app.jinja_env.filters.update(
         date=lambda value, fmt="long": format_date(value, fmt) if value else "",
-        datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "",
+        datetime=moment,
         number=lambda value, fmt=None: format_decimal(value, fmt) if value is not None else "",
         percent=lambda value: format_percent(value) if value is not None else "",
     )

@@ -2,7 +2,7 @@
 
 import pytest
 
-from livinglab.rendering import render_markdown
+from livinglab.rendering import plain_text, render_markdown
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -78,3 +78,19 @@ def test_enormous_input_is_rendered_whole():
 
 def test_empty_input():
     assert str(render_markdown("")) == "" and str(render_markdown(None)) == ""
+
+
+@pytest.mark.parametrize("profile", ["piece", "comment"])
+def test_bare_addresses_become_links_without_trailing_punctuation(profile):
+    html = str(render_markdown("Templat di https://contoh.go.id/templat_arsitektur. Juga (https://contoh.go.id/b)",
+                               profile))
+    assert '<a href="https://contoh.go.id/templat_arsitektur" rel="nofollow ugc noopener">' in html
+    assert "</a>. Juga" in html and '<a href="https://contoh.go.id/b" rel="nofollow ugc noopener">' in html
+    assert "<em>" not in html  # underscores inside an address are not emphasis
+    code = str(render_markdown("`https://contoh.go.id` dan [tautan](https://contoh.go.id/c)", profile))
+    assert "<code>https://contoh.go.id</code>" in code and code.count("<a ") == 1
+
+
+def test_plain_text_drops_markup_and_script_content():
+    words = plain_text("**Tebal** dan `kode` <script>alert(1)</script>\n\n- satu\n- dua").split()
+    assert words == ["Tebal", "dan", "kode", "satu", "dua"]
