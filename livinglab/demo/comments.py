@@ -15,7 +15,7 @@ from livinglab.extensions import db
 from livinglab.notifications.models import Notification
 from livinglab.pieces.models import Piece
 
-READ_AFTER = timedelta(days=30)  # demo notifications older than this count as read
+UNREAD_KEPT = 3  # each demo user finds their newest few notifications unread
 
 
 def _demo_pieces(folder: Path) -> dict[str, Piece]:
@@ -57,7 +57,11 @@ def load_demo_comments(path: Path, pieces_folder: Path, now: datetime | None = N
     demo = (Notification.subject_type == "piece", Notification.subject_id.in_([p.id for p in pieces.values()]))
     db.session.execute(update(Notification).where(*demo, Notification.emailed_at.is_(None))
                        .values(emailed_at=Notification.created_at))
-    db.session.execute(update(Notification).where(*demo, Notification.read_at.is_(None),
-                                                  Notification.created_at < now - READ_AFTER)
-                       .values(read_at=Notification.created_at))
+    newest_first = select(Notification).where(*demo, Notification.read_at.is_(None)).order_by(
+        Notification.user_id, Notification.created_at.desc(), Notification.id.desc())
+    seen: dict[int, int] = {}
+    for notification in db.session.scalars(newest_first):
+        seen[notification.user_id] = seen.get(notification.user_id, 0) + 1
+        if seen[notification.user_id] > UNREAD_KEPT:
+            notification.read_at = notification.created_at
     return created
