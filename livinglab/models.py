@@ -2,6 +2,16 @@
 
 from livinglab.accounts.models import EmailFrequency, Role, User
 from livinglab.audit.models import AuditEvent
+from livinglab.commitments.models import (
+    BaselineSource,
+    Commitment,
+    CommitmentStatus,
+    CommitmentTarget,
+    Milestone,
+    ProgressUpdate,
+    ReminderSent,
+    StatusChange,
+)
 from livinglab.comments.models import Comment, CommentBlock, Flag, FlagReason, FlagResolution
 from livinglab.indicators.models import Aspect, Domain, Framework, Indicator, Level, PredicateBand
 from livinglab.notifications.models import Follow, Notification, NotificationKind
@@ -13,8 +23,12 @@ __all__ = [
     "Aspect",
     "Attachment",
     "AuditEvent",
+    "BaselineSource",
     "Comment",
     "CommentBlock",
+    "Commitment",
+    "CommitmentStatus",
+    "CommitmentTarget",
     "Domain",
     "EmailFrequency",
     "Flag",
@@ -24,6 +38,7 @@ __all__ = [
     "Framework",
     "Indicator",
     "Level",
+    "Milestone",
     "Notification",
     "NotificationKind",
     "Piece",
@@ -32,11 +47,14 @@ __all__ = [
     "PieceRevision",
     "PieceStatus",
     "PredicateBand",
+    "ProgressUpdate",
     "Province",
     "Regency",
     "RegencyKind",
+    "ReminderSent",
     "Role",
     "SearchQueueItem",
+    "StatusChange",
     "Tag",
     "User",
 ]

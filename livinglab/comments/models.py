@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from livinglab.accounts.models import utcnow
@@ -14,21 +14,26 @@ from livinglab.extensions import db
 
 if TYPE_CHECKING:
     from livinglab.accounts.models import User
+    from livinglab.commitments.models import Commitment
     from livinglab.pieces.models import Piece
 
 
 class Comment(db.Model):
-    """One message in a piece's thread; a reply names its parent.
+    """One message in the thread of a piece or of a commitment; a reply names its parent.
 
     Deleting keeps the row (the thread stays readable) and clears the text; hiding keeps the text
     for the author and moderators.
     """
 
     __tablename__ = "comments"
-    __table_args__ = (UniqueConstraint("author_id", "submission_key"),)
+    __table_args__ = (
+        UniqueConstraint("author_id", "submission_key"),
+        CheckConstraint("(piece_id IS NULL) <> (commitment_id IS NULL)", name="one_subject"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    piece_id: Mapped[int] = mapped_column(ForeignKey("pieces.id", ondelete="CASCADE"), index=True)
+    piece_id: Mapped[int | None] = mapped_column(ForeignKey("pieces.id", ondelete="CASCADE"), index=True)
+    commitment_id: Mapped[int | None] = mapped_column(ForeignKey("commitments.id", ondelete="CASCADE"), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     body: Mapped[str] = mapped_column(Text, default="")
@@ -42,7 +47,8 @@ class Comment(db.Model):
     hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     hidden_reason: Mapped[str] = mapped_column(String(500), default="")
 
-    piece: Mapped[Piece] = relationship()
+    piece: Mapped[Piece | None] = relationship()
+    commitment: Mapped[Commitment | None] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     hidden_by: Mapped[User | None] = relationship(foreign_keys=[hidden_by_id])
     parent: Mapped[Comment | None] = relationship(remote_side=[id])
@@ -64,7 +70,7 @@ class Comment(db.Model):
         return not self.is_deleted and not self.is_hidden
 
     def __repr__(self) -> str:
-        return f"<Comment {self.id} on piece {self.piece_id}>"
+        return f"<Comment {self.id} on piece {self.piece_id} / commitment {self.commitment_id}>"
 
 
 class FlagReason(enum.Enum):

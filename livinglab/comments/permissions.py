@@ -8,8 +8,7 @@ from flask_login import current_user
 from livinglab.accounts.models import User
 from livinglab.comments.models import Comment, CommentBlock
 from livinglab.extensions import db
-from livinglab.pieces.models import Piece, PieceStatus
-from livinglab.pieces.permissions import can_view_piece
+from livinglab.comments.subjects import ThreadSubject, can_view_subject, is_closed, subject_of
 
 
 def _active(user: User) -> bool:
@@ -26,21 +25,20 @@ def is_blocked(user: User) -> bool:
     return known[user.id]
 
 
-def can_comment(user: User, piece: Piece) -> bool:
-    """Signed-in, unblocked users who can see the piece, while it is not archived."""
-    return (_active(user) and can_view_piece(user, piece) and piece.status is not PieceStatus.ARCHIVED
-            and not is_blocked(user))
+def can_comment(user: User, subject: ThreadSubject) -> bool:
+    """Signed-in, unblocked users who can see the piece or commitment, unless the piece is archived."""
+    return _active(user) and can_view_subject(user, subject) and not is_closed(subject) and not is_blocked(user)
 
 
-def can_moderate_piece(user: User, piece: Piece) -> bool:
+def can_moderate_thread(user: User, subject: ThreadSubject) -> bool:
     """Coordinators moderate every thread; officials moderate the threads of their own regency."""
     if not _active(user):
         return False
-    return user.is_coordinator or (user.is_official and user.regency_code == piece.regency_code)
+    return user.is_coordinator or (user.is_official and user.regency_code == subject.regency_code)
 
 
 def can_hide_comment(user: User, comment: Comment) -> bool:
-    return can_moderate_piece(user, comment.piece)
+    return can_moderate_thread(user, subject_of(comment))
 
 
 def can_edit_comment(user: User, comment: Comment) -> bool:
@@ -68,9 +66,9 @@ def can_review_flags(user: User) -> bool:
 
 
 def load_comment(comment_id: int, predicate: Callable[[User, Comment], bool]) -> Comment:
-    """The comment, or 404 when it or its piece is not visible; 403 when the predicate refuses."""
+    """The comment, or 404 when it or its thread is not visible; 403 when the predicate refuses."""
     comment = db.session.get(Comment, comment_id)
-    if comment is None or not can_view_piece(current_user, comment.piece):
+    if comment is None or not can_view_subject(current_user, subject_of(comment)):
         abort(404)
     if not predicate(current_user, comment):
         abort(403)

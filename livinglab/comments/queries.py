@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from livinglab.accounts.models import User
 from livinglab.comments.models import Comment, CommentBlock, Flag
+from livinglab.comments.subjects import ThreadSubject, in_thread
 from livinglab.extensions import db
 
 # Replies nest this deep; deeper replies are shown at this depth, saying whom they answer.
@@ -25,9 +26,9 @@ class ThreadNode:
     shown_under: ThreadNode | None = None
 
 
-def thread_comments(piece_id: int) -> list[Comment]:
-    """Every comment of a piece, oldest first, with authors and their regencies."""
-    query = (select(Comment).where(Comment.piece_id == piece_id)
+def thread_comments(subject: ThreadSubject) -> list[Comment]:
+    """Every comment of a thread, oldest first, with authors and their regencies."""
+    query = (select(Comment).where(in_thread(subject))
              .options(joinedload(Comment.author).joinedload(User.regency))
              .order_by(Comment.created_at, Comment.id))
     return list(db.session.scalars(query))
@@ -51,18 +52,18 @@ def build_thread(comments: list[Comment]) -> list[ThreadNode]:
     return roots
 
 
-def flagged_by(user: User, piece_id: int) -> set[int]:
+def flagged_by(user: User, subject: ThreadSubject) -> set[int]:
     """Ids of the comments in this thread the user has already flagged."""
     if not user.is_authenticated:
         return set()
-    query = select(Flag.comment_id).join(Flag.comment).where(Flag.user_id == user.id, Comment.piece_id == piece_id)
+    query = select(Flag.comment_id).join(Flag.comment).where(Flag.user_id == user.id, in_thread(subject))
     return set(db.session.scalars(query))
 
 
-def open_flag_counts(piece_id: int) -> dict[int, int]:
+def open_flag_counts(subject: ThreadSubject) -> dict[int, int]:
     """Open flags per comment of one thread, for moderators."""
     query = (select(Flag.comment_id, func.count()).join(Flag.comment)
-             .where(Comment.piece_id == piece_id, Flag.resolved_at.is_(None)).group_by(Flag.comment_id))
+             .where(in_thread(subject), Flag.resolved_at.is_(None)).group_by(Flag.comment_id))
     return dict(db.session.execute(query).all())
 
 
@@ -77,14 +78,14 @@ def moderation_queue() -> Select:
     open_flags = (select(Flag.comment_id, func.count().label("flags"), func.min(Flag.created_at).label("first"))
                   .where(Flag.resolved_at.is_(None)).group_by(Flag.comment_id).subquery())
     return (select(Comment).join(open_flags, open_flags.c.comment_id == Comment.id)
-            .options(joinedload(Comment.author), joinedload(Comment.piece),
+            .options(joinedload(Comment.author), joinedload(Comment.piece), joinedload(Comment.commitment),
                      selectinload(Comment.open_flags).joinedload(Flag.user))
             .order_by(open_flags.c.flags.desc(), open_flags.c.first, Comment.id))
 
 
 def hidden_comments() -> Select:
     return (select(Comment).where(Comment.hidden_at.is_not(None))
-            .options(joinedload(Comment.author), joinedload(Comment.piece), joinedload(Comment.hidden_by))
+            .options(joinedload(Comment.author), joinedload(Comment.piece), joinedload(Comment.commitment), joinedload(Comment.hidden_by))
             .order_by(Comment.hidden_at.desc(), Comment.id.desc()))
 
 

@@ -14,9 +14,15 @@ from livinglab.comments.permissions import can_comment, can_delete_comment, can_
 from livinglab.extensions import db
 from livinglab.notifications import services as notifications
 from livinglab.notifications.models import NotificationKind
-from livinglab.pieces.models import Piece
-from livinglab.pieces.permissions import can_view_piece
-from livinglab.pieces.services import piece_subject
+from livinglab.comments.subjects import (
+    ThreadSubject,
+    can_view_subject,
+    comment_fields,
+    in_thread,
+    kind_of,
+    notification_subject,
+    subject_of,
+)
 from livinglab.rendering import mention_candidates, plain_text, render_markdown
 
 DUPLICATE_WINDOW = timedelta(minutes=10)
@@ -62,7 +68,7 @@ def _check_rate(author: User, now: datetime) -> None:
                                  window=_("minute") if window.total_seconds() == 60 else _("hour")))
 
 
-def _duplicate(author: User, piece: Piece, parent: Comment | None, body: str, key: str | None,
+def _duplicate(author: User, subject: ThreadSubject, parent: Comment | None, body: str, key: str | None,
                now: datetime) -> Comment | None:
     """The comment a double submit (same form key, or the same text just now) already created."""
     if key:
@@ -70,7 +76,7 @@ def _duplicate(author: User, piece: Piece, parent: Comment | None, body: str, ke
                                                            Comment.submission_key == key))
         if same_key:
             return same_key
-    query = select(Comment).where(Comment.author_id == author.id, Comment.piece_id == piece.id,
+    query = select(Comment).where(Comment.author_id == author.id, in_thread(subject),
                                   Comment.parent_id == (parent.id if parent else None), Comment.body == body,
                                   Comment.deleted_at.is_(None), Comment.created_at >= now - DUPLICATE_WINDOW)
     return db.session.scalars(query.limit(1)).first()
@@ -78,39 +84,40 @@ def _duplicate(author: User, piece: Piece, parent: Comment | None, body: str, ke
 
 def _fan_out(comment: Comment, mentioned: list[User], followers: bool = True, at: datetime | None = None) -> None:
     """Each person hears once, by the most personal reason: mention, then reply, then follow."""
-    subject, author, anchor = piece_subject(comment.piece), comment.author, f"comment-{comment.id}"
+    thread = subject_of(comment)
+    subject, author, anchor = notification_subject(thread), comment.author, f"comment-{comment.id}"
     told: set[int] = {author.id}
-    readers = [user for user in mentioned if can_view_piece(user, comment.piece)]  # drafts stay private
+    readers = [user for user in mentioned if can_view_subject(user, thread)]  # drafts stay private
     batches = [(NotificationKind.MENTION, {user.id for user in readers})]
     if followers:
         parent_author = comment.parent.author_id if comment.parent and not comment.parent.is_deleted else None
         batches += [(NotificationKind.REPLY, {parent_author} - {None}),
-                    (NotificationKind.COMMENT, notifications.follower_ids("piece", comment.piece_id))]
+                    (NotificationKind.COMMENT, notifications.follower_ids(subject.type, subject.id))]
     for kind, user_ids in batches:
         notifications.notify(user_ids - told, kind, subject, actor=author, anchor=anchor,
                              text=plain_text(comment.body), at=at)
         told |= user_ids
 
 
-def add_comment(author: User, piece: Piece, body: str, parent: Comment | None = None,
+def add_comment(author: User, subject: ThreadSubject, body: str, parent: Comment | None = None,
                 submission_key: str | None = None, now: datetime | None = None) -> Comment:
-    """Post a comment (or a reply); a double submit returns the comment the first one created."""
+    """Post a comment (or a reply) on a piece or a commitment; a double submit returns the first one."""
     now = now or utcnow()
-    if not can_comment(author, piece):
-        raise CommentError(_("You cannot comment on this piece."), field=None)
+    if not can_comment(author, subject):
+        raise CommentError(_("You cannot comment here."), field=None)
     body = _check_body(body)
-    if parent is not None and (parent.piece_id != piece.id or not parent.is_visible):
+    if parent is not None and (subject_of(parent) is not subject or not parent.is_visible):
         raise CommentError(_("The comment you are replying to is no longer shown."), field=None)
-    existing = _duplicate(author, piece, parent, body, submission_key, now)
+    existing = _duplicate(author, subject, parent, body, submission_key, now)
     if existing:
         return existing
     _check_rate(author, now)
     html, mentioned = render_body(body)
-    comment = Comment(piece=piece, parent=parent, author=author, body=body, body_html=html,
+    comment = Comment(**comment_fields(subject), parent=parent, author=author, body=body, body_html=html,
                       submission_key=submission_key or None, created_at=now)
     db.session.add(comment)
     db.session.flush()
-    notifications.follow(author, "piece", piece.id)
+    notifications.follow(author, kind_of(subject), subject.id)
     _fan_out(comment, mentioned, at=now)
     return comment
 
@@ -129,13 +136,18 @@ def edit_comment(comment: Comment, user: User, body: str, now: datetime | None =
     _fan_out(comment, [u for u in mentioned if u.id not in before], followers=False)
 
 
+def _where(comment: Comment) -> dict:
+    """The thread a comment belongs to, for audit details."""
+    return {"piece": comment.piece_id} if comment.piece_id else {"commitment": comment.commitment_id}
+
+
 def delete_comment(comment: Comment, user: User) -> None:
     """The author withdraws their text; the thread keeps a "comment deleted" placeholder."""
     if not can_delete_comment(user, comment):
         raise CommentError(_("You cannot delete this comment."), field=None)
     comment.deleted_at = utcnow()
     comment.body = comment.body_html = ""
-    record_event("comment.deleted", "comment", comment.id, actor=user, piece=comment.piece_id)
+    record_event("comment.deleted", "comment", comment.id, actor=user, **_where(comment))
 
 
 def flag_comment(comment: Comment, user: User, reason: FlagReason, note: str = "") -> Flag:
@@ -177,7 +189,7 @@ def hide_comment(comment: Comment, moderator: User, reason: str) -> None:
     comment.hidden_at, comment.hidden_by_id, comment.hidden_reason = utcnow(), moderator.id, reason
     flags = _resolve_flags(comment, moderator, FlagResolution.HIDDEN)
     record_event("comment.hidden", "comment", comment.id, actor=moderator, reason=reason, flags=flags,
-                 piece=comment.piece_id)
+                 **_where(comment))
 
 
 def restore_comment(comment: Comment, moderator: User, reason: str) -> None:
@@ -185,7 +197,7 @@ def restore_comment(comment: Comment, moderator: User, reason: str) -> None:
     if not comment.is_hidden:
         raise CommentError(_("This comment is not hidden."), field=None)
     comment.hidden_at, comment.hidden_by_id, comment.hidden_reason = None, None, ""
-    record_event("comment.restored", "comment", comment.id, actor=moderator, reason=reason, piece=comment.piece_id)
+    record_event("comment.restored", "comment", comment.id, actor=moderator, reason=reason, **_where(comment))
 
 
 def dismiss_flags(comment: Comment, moderator: User, reason: str = "") -> int:
@@ -194,7 +206,7 @@ def dismiss_flags(comment: Comment, moderator: User, reason: str = "") -> int:
     if not count:
         raise CommentError(_("This comment has no open flags."), field=None)
     record_event("comment.flags_dismissed", "comment", comment.id, actor=moderator, flags=count,
-                 reason=(reason or "").strip()[:500], piece=comment.piece_id)
+                 reason=(reason or "").strip()[:500], **_where(comment))
     return count
 
 

@@ -23,13 +23,14 @@ from livinglab.comments.forms import (
     RestoreForm,
 )
 from livinglab.comments.models import Comment, FlagReason
+from livinglab.comments.subjects import ThreadSubject, kind_of, subject_of
 from livinglab.comments.permissions import (
     can_comment,
     can_delete_comment,
     can_edit_comment,
     can_flag_comment,
     can_hide_comment,
-    can_moderate_piece,
+    can_moderate_thread,
     can_review_flags,
     can_see_hidden_text,
     is_blocked,
@@ -37,8 +38,10 @@ from livinglab.comments.permissions import (
 )
 from livinglab.extensions import db
 from livinglab.pagination import paginate
+from livinglab.commitments.permissions import load_commitment
+from livinglab.commitments.views import render_commitment
 from livinglab.pieces.models import Piece
-from livinglab.pieces.permissions import can_view_piece, load_piece
+from livinglab.pieces.permissions import load_piece
 from livinglab.pieces.views import piece_url, render_piece
 
 bp = Blueprint("comments", __name__)
@@ -49,7 +52,7 @@ REPLY_PREFIX = "reply"
 class Discussion:
     """Everything the thread template needs, read with a fixed number of queries."""
 
-    piece: Piece
+    subject: ThreadSubject
     roots: list[queries.ThreadNode]
     count: int
     form: CommentForm | None
@@ -70,9 +73,29 @@ class Discussion:
                 "flagged": comment.id in self.flagged, "moderate": self.is_moderator,
                 "see_hidden": can_see_hidden_text(user, comment)}
 
+    @property
+    def kind(self) -> str:
+        return kind_of(self.subject)
+
+    def url(self, **args) -> str:
+        """The subject's page, with query arguments or an `_anchor`."""
+        return subject_url(self.subject, **args)
+
+    @property
+    def post_url(self) -> str:
+        if isinstance(self.subject, Piece):
+            return url_for("comments.create", piece_id=self.subject.id)
+        return url_for("comments.create_on_commitment", commitment_id=self.subject.id)
+
+
+def subject_url(subject: ThreadSubject, **args) -> str:
+    if isinstance(subject, Piece):
+        return piece_url(subject, **args)
+    return url_for("commitments.detail", commitment_id=subject.id, **args)
+
 
 def _comment_url(comment: Comment) -> str:
-    return piece_url(comment.piece, _anchor=f"comment-{comment.id}")
+    return subject_url(subject_of(comment), _anchor=f"comment-{comment.id}")
 
 
 def _arg_id(name: str) -> int | None:
@@ -86,21 +109,21 @@ def _quoted(comment: Comment) -> str:
 
 
 @bp.app_template_global()
-def discussion(piece: Piece) -> Discussion:
-    """The thread under a piece, with the forms for a new comment and for the reply being written."""
-    comments = queries.thread_comments(piece.id)
+def discussion(subject: ThreadSubject) -> Discussion:
+    """The thread under a piece or commitment, with the forms for a new comment and for a reply."""
+    comments = queries.thread_comments(subject)
     by_id = {comment.id: comment for comment in comments}
     user = current_user
     signed_in = user.is_authenticated
-    view = Discussion(piece=piece, roots=queries.build_thread(comments),
+    view = Discussion(subject=subject, roots=queries.build_thread(comments),
                       count=sum(1 for c in comments if not c.is_deleted), form=None,
-                      can_comment=signed_in and can_comment(user, piece),
+                      can_comment=signed_in and can_comment(user, subject),
                       is_blocked=signed_in and is_blocked(user),
-                      is_moderator=signed_in and can_moderate_piece(user, piece))
+                      is_moderator=signed_in and can_moderate_thread(user, subject))
     if signed_in:
-        view.flagged = queries.flagged_by(user, piece.id)
+        view.flagged = queries.flagged_by(user, subject)
     if view.is_moderator:
-        view.flag_counts = queries.open_flag_counts(piece.id)
+        view.flag_counts = queries.open_flag_counts(subject)
     if not view.can_comment:
         return view
     failed: CommentForm | None = g.pop("comment_form", None)  # a refused post shows its form again
@@ -124,16 +147,28 @@ def _int(value: str | None) -> int | None:
 @login_required
 def create(piece_id: int):
     piece = load_piece(piece_id, can_comment)
+    return _post(piece) or render_piece(piece)
+
+
+@bp.post("/commitments/<int:commitment_id>/comments")
+@login_required
+def create_on_commitment(commitment_id: int):
+    commitment = load_commitment(commitment_id, can_comment)
+    return _post(commitment) or render_commitment(commitment)
+
+
+def _post(subject: ThreadSubject):
+    """Post the submitted comment or reply and redirect to it; None (form kept in `g`) when refused."""
     prefix = REPLY_PREFIX if f"{REPLY_PREFIX}-body" in request.form else ""
     form = CommentForm(prefix=prefix)
     parent = None
     if prefix:
         parent = db.session.get(Comment, _int(form.parent_id.data) or 0)
-        if parent is None or parent.piece_id != piece.id:
+        if parent is None or subject_of(parent) is not subject:
             abort(404)
     if form.validate_on_submit():
         try:
-            comment = services.add_comment(current_user, piece, form.body.data, parent=parent,
+            comment = services.add_comment(current_user, subject, form.body.data, parent=parent,
                                            submission_key=form.submission_key.data)
         except services.CommentError as error:
             db.session.rollback()
@@ -143,7 +178,7 @@ def create(piece_id: int):
             flash(_("Your reply is posted.") if parent else _("Your comment is posted."), "success")
             return redirect(_comment_url(comment))
     g.comment_form = form
-    return render_piece(piece)
+    return None
 
 
 @bp.get("/comments/<int:comment_id>")

@@ -112,3 +112,15 @@ def load_demo_pieces(folder: Path) -> int:
     framework = default_framework()
     codes_to_ids = {i.code: i.id for i in framework.indicators}
     return sum(load_demo_piece(item, codes_to_ids) is not None for item in read_demo_pieces(folder))
+
+
+def demo_pieces_by_key(folder: Path) -> dict[str, Piece]:
+    """Demo piece file stem → its piece in the database (pieces not loaded yet are left out)."""
+    found = {}
+    for item in read_demo_pieces(folder):
+        query = select(Piece).where(Piece.is_demo, Piece.regency_code == item.meta["regency"],
+                                    Piece.title == item.meta["title"])
+        piece = db.session.scalars(query).first()
+        if piece:
+            found[item.key] = piece
+    return found

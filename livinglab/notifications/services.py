@@ -23,6 +23,13 @@ STATUS_LABELS = {
     "published": _l("published"),
     "archived": _l("archived"),
     "restored": _l("restored"),
+    "planned": _l("planned"),
+    "in_progress": _l("in progress"),
+    "at_risk": _l("at risk"),
+    "achieved": _l("achieved"),
+    "verified": _l("verified"),
+    "missed": _l("missed"),
+    "withdrawn": _l("withdrawn"),
 }
 
 
@@ -89,9 +96,10 @@ def notify(user_ids: Iterable[int], kind: NotificationKind, subject: Subject, ac
 
 
 def notify_followers(kind: NotificationKind, subject: Subject, actor: User | None = None, anchor: str = "",
-                     text: str = "", detail: str = "", also: Iterable[int] = ()) -> list[Notification]:
+                     text: str = "", detail: str = "", also: Iterable[int] = (),
+                     at: datetime | None = None) -> list[Notification]:
     """Notify everyone who follows the subject (and `also`, e.g. an owner who does not follow)."""
-    return notify(follower_ids(subject.type, subject.id) | set(also), kind, subject, actor, anchor, text, detail)
+    return notify(follower_ids(subject.type, subject.id) | set(also), kind, subject, actor, anchor, text, detail, at)
 
 
 def describe(notification: Notification) -> str:
@@ -107,8 +115,10 @@ def describe(notification: Notification) -> str:
         return _("%(actor)s mentioned you on “%(title)s”", **values)
     if kind is NotificationKind.PROGRESS:
         return _("%(actor)s posted a progress update on “%(title)s”", **values)
+    if kind is NotificationKind.REMINDER and notification.detail == "overdue":
+        return _("“%(title)s” is past its due date", **values)
     if kind is NotificationKind.REMINDER:
-        return _("Reminder about “%(title)s”", **values)
+        return _("A milestone of “%(title)s” is due within 7 days", **values)
     status = STATUS_LABELS.get(notification.detail, notification.detail)
     return _("%(actor)s changed “%(title)s”: %(status)s", status=status, **values)
 

@@ -1,0 +1,1 @@
+"""Commitments: a regency's public promise to raise SPBE indicators, tracked to the end."""

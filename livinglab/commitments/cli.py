@@ -1,0 +1,18 @@
+"""`flask commitments remind`: reminders for cron, safe to run twice."""
+
+import click
+from flask.cli import AppGroup
+
+from livinglab.commitments.models import lab_today
+from livinglab.commitments.reminders import send_reminders
+from livinglab.extensions import db
+
+cli = AppGroup("commitments", help="Commitments.")
+
+
+@cli.command("remind")
+def remind() -> None:
+    """Notify owners and followers of milestones due within 7 days and of overdue commitments (cron: daily)."""
+    milestones, late = send_reminders(lab_today())
+    db.session.commit()
+    click.echo(f"Reminders: {milestones} milestones due soon, {late} overdue commitments.")

@@ -1,0 +1,103 @@
+"""The coordinator dashboard: totals, urgent commitments, progress charts, exports and bulk progress."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from livinglab.commitments import exports, imports, queries, services
+from livinglab.commitments.forms import ImportForm
+from livinglab.commitments.models import lab_today
+from livinglab.commitments.permissions import can_import_progress, can_view_dashboard
+from livinglab.commitments.views import filter_options
+from livinglab.extensions import db
+from livinglab.pagination import paginate
+
+bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
+PREVIEW_MAX_AGE = 3600
+
+
+@bp.before_request
+@login_required
+def _coordinators_only():
+    if not can_view_dashboard(current_user):
+        abort(403)
+
+
+@bp.get("")
+def index():
+    filters = queries.CommitmentFilters.from_args(request.args)
+    today = lab_today()
+    return render_template(
+        "commitments/dashboard.html", filters=filters, options=filter_options(), today=today,
+        totals=queries.status_totals(filters, today), page=paginate(queries.commitment_list_query(filters, today)),
+        by_indicator=queries.progress_by_indicator(filters, today),
+        by_province=queries.progress_by_province(filters, today),
+        stale=db.paginate(queries.stale_query(filters, today), page=1, per_page=20, error_out=False),
+    )
+
+
+@bp.get("/export.<fmt>")
+def export(fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    filters = queries.CommitmentFilters.from_args(request.args)
+    today = lab_today()
+    commitments = db.session.scalars(queries.commitment_list_query(filters, today))
+    data = exports.rows(commitments, today, current_app.config["SITE_URL"])
+    name = f"komitmen-livinglab-{today.isoformat()}.{fmt}"
+    if fmt == "csv":
+        body, mimetype = exports.to_csv(data), "text/csv; charset=utf-8"
+    else:
+        body, mimetype = exports.to_xlsx(data), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return body, 200, {"Content-Type": mimetype, "Content-Disposition": f'attachment; filename="{name}"'}
+
+
+def _signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="progress-import")
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def progress_import():
+    """Upload → check every row → preview → apply. A preview is signed, so what is applied is what was shown."""
+    if not can_import_progress(current_user):
+        abort(403)
+    form = ImportForm()
+    rows, problems = [], []
+    if form.validate_on_submit() and form.payload.data:
+        return _apply(form)
+    if form.validate_on_submit():
+        upload = form.file.data
+        if not upload or not upload.filename:
+            form.file.errors.append(_("Choose a CSV or XLSX file."))
+        else:
+            limit = current_app.config["MAX_ATTACHMENT_BYTES"]
+            content = upload.read(limit + 1)
+            try:
+                if len(content) > limit:
+                    raise imports.ImportFileError(_("The file is larger than %(mb)d MB.", mb=limit // (1024 * 1024)))
+                rows, problems = imports.parse(upload.filename, content)
+            except imports.ImportFileError as error:
+                form.file.errors.append(error.message)
+            if rows and not problems:
+                form.payload.data = _signer().dumps({"user": current_user.id, "rows": imports.serialise(rows)})
+    return render_template("commitments/import.html", form=form, rows=rows, problems=problems)
+
+
+def _apply(form: ImportForm):
+    try:
+        payload = _signer().loads(form.payload.data, max_age=PREVIEW_MAX_AGE)
+    except BadSignature:
+        flash(_("This preview has expired. Please upload the file again."), "error")
+        return redirect(url_for("coordinator.progress_import"))
+    if payload.get("user") != current_user.id:
+        abort(403)
+    try:
+        count = imports.apply(imports.deserialise(payload["rows"]), current_user)
+    except services.CommitmentError as error:
+        db.session.rollback()
+        flash(_("Nothing was imported: %(reason)s", reason=error.message), "error")
+        return redirect(url_for("coordinator.progress_import"))
+    db.session.commit()
+    flash(_("%(num)d progress updates imported.", num=count), "success")
+    return redirect(url_for("coordinator.index"))

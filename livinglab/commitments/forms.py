@@ -1,0 +1,109 @@
+"""Commitment, progress, milestone, status and import forms: shape only; rules live in services."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import NumberRange, Optional, URL
+
+from livinglab.accounts.forms import INVALID_CHOICE, length, required
+from livinglab.commitments.models import CommitmentStatus
+from livinglab.commitments.services import CommitmentInput, TargetInput
+from livinglab.pieces.forms import DATE_MESSAGE
+
+TARGET_ROWS = 5
+LEVEL_CHOICES = [SelectChoice("", "—")] + [SelectChoice(str(n), str(n)) for n in range(1, 6)]
+STATUS_LABELS = {
+    CommitmentStatus.PLANNED: _l("Planned"),
+    CommitmentStatus.IN_PROGRESS: _l("In progress"),
+    CommitmentStatus.AT_RISK: _l("At risk"),
+    CommitmentStatus.ACHIEVED: _l("Achieved"),
+    CommitmentStatus.VERIFIED: _l("Verified"),
+    CommitmentStatus.MISSED: _l("Missed"),
+    CommitmentStatus.WITHDRAWN: _l("Withdrawn"),
+}
+PERCENT_MESSAGE = _l("Enter a whole number from 0 to 100.")
+
+
+class TargetRow(Form):
+    """One indicator with its baseline and target level; an empty row is ignored."""
+
+    indicator = SelectField(_l("Indicator"), validators=[Optional()], invalid_choice_message=INVALID_CHOICE)
+    baseline = SelectField(_l("Baseline level (self-assessed)"), choices=LEVEL_CHOICES, validators=[Optional()],
+                           invalid_choice_message=INVALID_CHOICE)
+    target = SelectField(_l("Target level"), choices=LEVEL_CHOICES, validators=[Optional()],
+                         invalid_choice_message=INVALID_CHOICE)
+
+
+class CommitmentForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[required(), length(5, 200)],
+                        description=_l("What your regency promises, e.g. “Adopt Sumedang's application catalogue”."))
+    description = TextAreaField(_l("Description"), validators=[Optional(), length(0, 5000)], render_kw={"rows": 6},
+                                description=_l("What will be done, by whom, and how you will show it was done."))
+    owner = SelectField(_l("Owner"), coerce=int, invalid_choice_message=INVALID_CHOICE,
+                        description=_l("The official who answers for this commitment."))
+    starts_on = DateField(_l("Start date"), validators=[required()], invalid_value_message=DATE_MESSAGE)
+    due_on = DateField(_l("Due date"), validators=[required()], invalid_value_message=DATE_MESSAGE)
+    source = HiddenField()
+    targets = FieldList(FormField(TargetRow), min_entries=TARGET_ROWS, max_entries=TARGET_ROWS)
+
+    def target_rows(self) -> list[TargetInput]:
+        rows = []
+        for row in self.targets:
+            if row.indicator.data:
+                rows.append(TargetInput(int(row.indicator.data), int(row.baseline.data or 0),
+                                        int(row.target.data or 0)))
+        return rows
+
+    def to_input(self) -> CommitmentInput:
+        source = self.source.data
+        return CommitmentInput(
+            title=self.title.data or "", description=self.description.data or "", starts_on=self.starts_on.data,
+            due_on=self.due_on.data, targets=self.target_rows(), owner_id=self.owner.data or None,
+            source_piece_id=int(source) if source and source.isdigit() and len(source) < 10 else None,
+        )
+
+
+class ProgressForm(FlaskForm):
+    text = TextAreaField(_l("What was done"), validators=[required(), length(3, 5000)], render_kw={"rows": 4},
+                         description=_l("The percentage below is shown with this explanation."))
+    percent = IntegerField(_l("Percent complete"), validators=[NumberRange(0, 100, message=PERCENT_MESSAGE)],
+                           invalid_value_message=PERCENT_MESSAGE, render_kw={"min": 0, "max": 100})
+    reported_on = DateField(_l("Date of the update"), validators=[required()], invalid_value_message=DATE_MESSAGE)
+    evidence_url = StringField(_l("Evidence link (optional)"), validators=[
+        Optional(), length(0, 500), URL(require_tld=True, message=_l("Enter a full address starting with https://."))])
+    evidence = FileField(_l("Evidence file (optional)"),
+                         description=_l("PDF, PNG, JPEG, DOCX, XLSX or PPTX, up to 10 MB."))
+
+
+class MilestoneForm(FlaskForm):
+    title = StringField(_l("Milestone"), validators=[required(), length(3, 200)])
+    due_on = DateField(_l("Due date"), validators=[required()], invalid_value_message=DATE_MESSAGE)
+
+
+class MilestoneDoneForm(FlaskForm):
+    done_on = DateField(_l("Done on"), validators=[required()], invalid_value_message=DATE_MESSAGE)
+
+
+class StatusForm(FlaskForm):
+    status = RadioField(_l("New status"), validators=[required()], invalid_choice_message=INVALID_CHOICE)
+    comment = TextAreaField(_l("Why?"), validators=[required(), length(3, 1000)], render_kw={"rows": 3},
+                            description=_l("Shown in the timeline with your name and the date."))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV or XLSX file"), description=_l(
+        "Columns: commitment_id, date (YYYY-MM-DD), percent (0–100), text, evidence_url (optional)."))
+    payload = HiddenField()

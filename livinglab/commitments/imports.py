@@ -1,0 +1,167 @@
+"""Bulk progress from CSV or XLSX: every row is checked before anything changes (all or nothing)."""
+
+import csv
+import io
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from livinglab.accounts.models import User
+from livinglab.commitments import services
+from livinglab.commitments.models import OPEN_STATUSES, Commitment, lab_today
+from livinglab.extensions import db
+
+REQUIRED = ("commitment_id", "date", "percent", "text")
+OPTIONAL = ("evidence_url",)
+MAX_ROWS = 2000
+
+
+@dataclass
+class ImportRow:
+    line: int
+    commitment_id: int
+    reported_on: str
+    percent: int
+    text: str
+    evidence_url: str = ""
+    title: str = ""
+
+
+@dataclass
+class ImportProblem:
+    line: int
+    column: str
+    message: str
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (empty, wrong type, wrong columns)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _table(filename: str, content: bytes) -> list[list]:
+    if filename.lower().endswith(".xlsx"):
+        try:
+            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+        except Exception as error:  # openpyxl raises many kinds for a broken file
+            raise ImportFileError(_("This is not a readable XLSX file.")) from error
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    if filename.lower().endswith(".csv"):
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ImportFileError(_("Save the CSV file as UTF-8.")) from error
+        return [row for row in csv.reader(io.StringIO(text))]
+    raise ImportFileError(_("Upload a .csv or .xlsx file."))
+
+
+def _blank(row: list) -> bool:
+    return all(v is None or str(v).strip() == "" for v in row)
+
+
+def _date(value) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+
+
+def _percent(value) -> int | None:
+    text = str(value).strip() if value is not None else ""
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    return int(text) if text.isdigit() and len(text) <= 3 else None
+
+
+def parse(filename: str, content: bytes) -> tuple[list[ImportRow], list[ImportProblem]]:
+    """Rows to apply and the problems found; the import may go ahead only when there are none."""
+    table = [row for row in _table(filename, content) if not _blank(row)]
+    if not table:
+        raise ImportFileError(_("The file is empty."))
+    header = [str(v or "").strip().lower() for v in table[0]]
+    missing = [name for name in REQUIRED if name not in header]
+    unknown = [name for name in header if name and name not in REQUIRED + OPTIONAL]
+    if missing or unknown:
+        raise ImportFileError(_("Wrong columns. Missing: %(missing)s. Unknown: %(unknown)s. Expected: %(expected)s.",
+                                missing=", ".join(missing) or "—", unknown=", ".join(unknown) or "—",
+                                expected=", ".join(REQUIRED + OPTIONAL)))
+    if len(table) == 1:
+        raise ImportFileError(_("The file has a header row but no data rows."))
+    if len(table) > MAX_ROWS + 1:
+        raise ImportFileError(_("At most %(max)d rows per import.", max=MAX_ROWS))
+    records = [dict(zip(header, row)) for row in table[1:]]
+    ids = {int(str(r.get("commitment_id")).strip()) for r in records
+           if str(r.get("commitment_id") or "").strip().isdigit() and len(str(r.get("commitment_id")).strip()) < 10}
+    known = {c.id: c for c in db.session.scalars(select(Commitment).where(Commitment.id.in_(ids)))} if ids else {}
+    rows, problems, seen = [], [], {}
+    for line, record in enumerate(records, start=2):
+        row, found = _check(line, record, known)
+        problems += found
+        if row is None:
+            continue
+        key = (row.commitment_id, row.reported_on, row.percent, row.text)
+        if key in seen:
+            problems.append(ImportProblem(line, "", _("Same as row %(line)d.", line=seen[key])))
+            continue
+        seen[key] = line
+        rows.append(row)
+    return rows, problems
+
+
+def _check(line: int, record: dict, known: dict[int, Commitment]) -> tuple[ImportRow | None, list[ImportProblem]]:
+    problems = []
+    raw_id = str(record.get("commitment_id") or "").strip()
+    commitment = known.get(int(raw_id)) if raw_id.isdigit() and len(raw_id) < 10 else None
+    if commitment is None:
+        problems.append(ImportProblem(line, "commitment_id", _("No commitment has the number “%(value)s”.",
+                                                                value=raw_id[:20])))
+    elif commitment.status not in OPEN_STATUSES:
+        problems.append(ImportProblem(line, "commitment_id", _("Commitment %(id)s is closed.", id=commitment.id)))
+    reported_on = _date(record.get("date"))
+    if reported_on is None:
+        problems.append(ImportProblem(line, "date", _("Write the date as YYYY-MM-DD, e.g. 2026-03-31.")))
+    elif reported_on > lab_today():
+        problems.append(ImportProblem(line, "date", _("The date is in the future.")))
+    elif commitment is not None and reported_on < commitment.starts_on:
+        problems.append(ImportProblem(line, "date", _("The date is before the commitment starts.")))
+    percent = _percent(record.get("percent"))
+    if percent is None or percent > 100:
+        problems.append(ImportProblem(line, "percent", _("The percentage must be a whole number from 0 to 100.")))
+    text = str(record.get("text") or "").strip()
+    if not text:
+        problems.append(ImportProblem(line, "text", _("Describe what was done; a percentage needs its explanation.")))
+    url = str(record.get("evidence_url") or "").strip()
+    if url and not url.startswith(("https://", "http://")):
+        problems.append(ImportProblem(line, "evidence_url", _("Enter a full address starting with https://.")))
+    if problems:
+        return None, problems
+    return ImportRow(line, commitment.id, reported_on.isoformat(), percent, text[:5000], url[:500],
+                     commitment.title), []
+
+
+def apply(rows: list[ImportRow], by: User) -> int:
+    """Record every row as a progress update (the caller commits once, so it is all or nothing)."""
+    commitments = {c.id: c for c in db.session.scalars(
+        select(Commitment).where(Commitment.id.in_({r.commitment_id for r in rows})))}
+    for row in sorted(rows, key=lambda r: (r.commitment_id, r.reported_on)):
+        services.record_progress(commitments[row.commitment_id], by, row.text, row.percent,
+                                 date.fromisoformat(row.reported_on), row.evidence_url)
+    return len(rows)
+
+
+def serialise(rows: list[ImportRow]) -> list[dict]:
+    return [asdict(row) for row in rows]
+
+
+def deserialise(data: list[dict]) -> list[ImportRow]:
+    return [ImportRow(**item) for item in data]

@@ -1,0 +1,222 @@
+"""Reads of commitments: the filtered list, dashboard figures, and the lists other pages show.
+
+The derived states have SQL twins of the model's rules, so lists can filter, count and sort by them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from livinglab.commitments.models import (
+    ACTIVE_STATUSES,
+    OPEN_STATUSES,
+    STALE_AFTER,
+    Commitment,
+    CommitmentStatus,
+    CommitmentTarget,
+    Milestone,
+    ProgressUpdate,
+    StatusChange,
+)
+from livinglab.extensions import db
+from livinglab.indicators.models import Aspect, Domain, Indicator
+from livinglab.pieces.models import Piece
+from livinglab.pieces.queries import QueryFilters
+from livinglab.regencies.models import Province, Regency
+
+DERIVED_FILTERS = ("overdue", "at_risk")
+
+
+@dataclass
+class CommitmentFilters(QueryFilters):
+    """The filters shared by the public list, the dashboard and the exports."""
+
+    province: str = ""
+    regency: str = ""
+    indicator: str = ""
+    domain: str = ""
+    status: str = ""
+    due_from: str = ""
+    due_to: str = ""
+    source: str = ""
+
+
+def overdue(today: date) -> ColumnElement[bool]:
+    return and_(Commitment.status.in_(OPEN_STATUSES), Commitment.due_on < today)
+
+
+def stale(today: date) -> ColumnElement[bool]:
+    return and_(Commitment.status.in_(ACTIVE_STATUSES),
+                func.coalesce(Commitment.last_update_on, Commitment.starts_on) < today - STALE_AFTER)
+
+
+def late_milestone(today: date) -> ColumnElement[bool]:
+    late = select(Milestone.id).where(Milestone.commitment_id == Commitment.id, Milestone.done_on.is_(None),
+                                      Milestone.due_on < today)
+    return and_(Commitment.status.in_(OPEN_STATUSES), exists(late))
+
+
+def at_risk(today: date) -> ColumnElement[bool]:
+    """Marked at risk, or a late milestone, or no update for 90 days (the rule shown to users)."""
+    return or_(Commitment.status == CommitmentStatus.AT_RISK, late_milestone(today), stale(today))
+
+
+def _date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _targeting(condition) -> ColumnElement[bool]:
+    chosen = select(CommitmentTarget.commitment_id).join(CommitmentTarget.indicator).join(Indicator.aspect)
+    return Commitment.id.in_(chosen.where(condition))
+
+
+def filtered(query: Select, filters: CommitmentFilters, today: date) -> Select:
+    """Apply the filters to any query over commitments."""
+    if filters.province:
+        query = query.where(Commitment.regency_code.in_(
+            select(Regency.code).where(Regency.province_code == filters.province)))
+    if filters.regency:
+        query = query.where(Commitment.regency_code == filters.regency)
+    if filters.indicator:
+        query = query.where(_targeting(func.upper(Indicator.code) == filters.indicator.upper()))
+    if filters.domain.isdigit() and len(filters.domain) <= 2:
+        domains = select(Domain.id).where(Domain.number == int(filters.domain))
+        query = query.where(_targeting(Aspect.domain_id.in_(domains)))
+    if filters.status == "overdue":
+        query = query.where(overdue(today))
+    elif filters.status == "at_risk":
+        query = query.where(at_risk(today))
+    elif filters.status in {s.value for s in CommitmentStatus}:
+        query = query.where(Commitment.status == CommitmentStatus(filters.status))
+    if due_from := _date(filters.due_from):
+        query = query.where(Commitment.due_on >= due_from)
+    if due_to := _date(filters.due_to):
+        query = query.where(Commitment.due_on <= due_to)
+    if filters.source.isdigit() and len(filters.source) < 10:
+        query = query.where(Commitment.source_piece_id == int(filters.source))
+    return query
+
+
+def _card_options():
+    return (joinedload(Commitment.regency).joinedload(Regency.province),
+            selectinload(Commitment.targets).joinedload(CommitmentTarget.indicator),
+            selectinload(Commitment.milestones), joinedload(Commitment.source_piece))
+
+
+def urgency_order(today: date) -> tuple:
+    """Overdue first, then at risk, then open before closed, then by due date."""
+    return (case((overdue(today), 0), else_=1), case((at_risk(today), 0), else_=1),
+            case((Commitment.status.in_(OPEN_STATUSES), 0), else_=1), Commitment.due_on, Commitment.id)
+
+
+def commitment_list_query(filters: CommitmentFilters, today: date) -> Select:
+    """Commitments matching the filters, most urgent first, with what a list row shows."""
+    return filtered(select(Commitment), filters, today).options(*_card_options()).order_by(*urgency_order(today))
+
+
+def commitment_for_page(commitment_id: int) -> Commitment | None:
+    query = select(Commitment).where(Commitment.id == commitment_id).options(
+        joinedload(Commitment.regency).joinedload(Regency.province), joinedload(Commitment.owner),
+        joinedload(Commitment.source_piece),
+        selectinload(Commitment.targets).joinedload(CommitmentTarget.indicator).joinedload(Indicator.aspect),
+        selectinload(Commitment.milestones),
+        selectinload(Commitment.updates).joinedload(ProgressUpdate.author),
+        selectinload(Commitment.status_changes).joinedload(StatusChange.actor))
+    return db.session.scalars(query).first()
+
+
+def status_totals(filters: CommitmentFilters, today: date) -> dict[str, int]:
+    """Count per stored status, plus the derived overdue and at-risk counts, in two queries."""
+    by_status = filtered(select(Commitment.status, func.count()).group_by(Commitment.status), filters, today)
+    totals = {status.value: 0 for status in CommitmentStatus}
+    totals.update({status.value: count for status, count in db.session.execute(by_status)})
+    derived = filtered(select(func.count(case((overdue(today), 1))), func.count(case((at_risk(today), 1))),
+                              func.count()).select_from(Commitment), filters, today)
+    totals["overdue"], totals["at_risk_any"], totals["all"] = db.session.execute(derived).one()
+    return totals
+
+
+@dataclass
+class ProgressRow:
+    """One bar of a progress chart: a label, how many commitments, their mean percent and how many succeeded."""
+
+    key: str
+    label: str
+    commitments: int
+    mean_percent: float
+    achieved: int
+
+
+_SUCCEEDED = (CommitmentStatus.ACHIEVED, CommitmentStatus.VERIFIED)
+
+
+def progress_by_indicator(filters: CommitmentFilters, today: date, limit: int = 15) -> list[ProgressRow]:
+    """The most committed indicators, with the mean percent of their commitments."""
+    query = (select(Indicator.code, Indicator.name_id, Indicator.name_en, func.count(Commitment.id),
+                    func.avg(Commitment.percent), func.count(case((Commitment.status.in_(_SUCCEEDED), 1))))
+             .select_from(Commitment).join(CommitmentTarget, CommitmentTarget.commitment_id == Commitment.id)
+             .join(Indicator, Indicator.id == CommitmentTarget.indicator_id)
+             .where(Commitment.status != CommitmentStatus.WITHDRAWN)
+             .group_by(Indicator.id, Indicator.code, Indicator.name_id, Indicator.name_en)
+             .order_by(func.count(Commitment.id).desc(), Indicator.code).limit(limit))
+    rows = db.session.execute(filtered(query, filters, today))
+    return [ProgressRow(code, f"{code} {name_id}", n, float(mean or 0), done) for code, name_id, _en, n, mean, done in rows]
+
+
+def progress_by_province(filters: CommitmentFilters, today: date) -> list[ProgressRow]:
+    query = (select(Province.code, Province.name, func.count(Commitment.id), func.avg(Commitment.percent),
+                    func.count(case((Commitment.status.in_(_SUCCEEDED), 1))))
+             .select_from(Commitment).join(Regency, Regency.code == Commitment.regency_code)
+             .join(Province, Province.code == Regency.province_code)
+             .where(Commitment.status != CommitmentStatus.WITHDRAWN)
+             .group_by(Province.code, Province.name).order_by(Province.name))
+    rows = db.session.execute(filtered(query, filters, today))
+    return [ProgressRow(code, name, n, float(mean or 0), done) for code, name, n, mean, done in rows]
+
+
+def stale_query(filters: CommitmentFilters, today: date) -> Select:
+    """Commitments under way with no progress update for 90 days, the longest silence first."""
+    return (filtered(select(Commitment), filters, today).where(stale(today)).options(*_card_options())
+            .order_by(func.coalesce(Commitment.last_update_on, Commitment.starts_on), Commitment.id))
+
+
+def replications(piece_id: int) -> list[Commitment]:
+    """Commitments replicating a piece (withdrawn ones included, so the history stays honest)."""
+    query = (select(Commitment).where(Commitment.source_piece_id == piece_id)
+             .options(joinedload(Commitment.regency)).order_by(Commitment.created_at))
+    return list(db.session.scalars(query))
+
+
+def for_regency(regency_code: str) -> list[Commitment]:
+    query = (select(Commitment).where(Commitment.regency_code == regency_code).options(*_card_options())
+             .order_by(case((Commitment.status.in_(OPEN_STATUSES), 0), else_=1), Commitment.due_on))
+    return list(db.session.scalars(query))
+
+
+def for_indicator(indicator_id: int) -> list[tuple[Commitment, CommitmentTarget]]:
+    """Who committed to raise this indicator, with their baseline and target."""
+    query = (select(Commitment, CommitmentTarget).join(CommitmentTarget.commitment)
+             .where(CommitmentTarget.indicator_id == indicator_id)
+             .options(joinedload(Commitment.regency), selectinload(Commitment.milestones))
+             .order_by(case((Commitment.status.in_(OPEN_STATUSES), 0), else_=1), Commitment.due_on))
+    return list(db.session.execute(query).tuples())
+
+
+def regencies_with_commitments() -> list[tuple[str, str]]:
+    query = (select(Regency.code, Regency.name).where(Regency.code.in_(select(Commitment.regency_code)))
+             .order_by(Regency.name))
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def replicated_pieces() -> list[tuple[int, str]]:
+    """Pieces that at least one commitment replicates, for the source filter."""
+    query = (select(Piece.id, Piece.title).where(Piece.id.in_(select(Commitment.source_piece_id)))
+             .order_by(Piece.title))
+    return [tuple(row) for row in db.session.execute(query)]

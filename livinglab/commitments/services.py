@@ -1,0 +1,233 @@
+"""Creating commitments, moving their status, reporting progress and managing milestones."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from livinglab.accounts.models import Role, User, utcnow
+from livinglab.audit.services import record_event
+from livinglab.commitments.models import (
+    OPEN_STATUSES,
+    BaselineSource,
+    Commitment,
+    CommitmentStatus,
+    CommitmentTarget,
+    Milestone,
+    ProgressUpdate,
+    StatusChange,
+    lab_today,
+)
+from livinglab.commitments.permissions import can_change_status, can_create_commitment, can_record_progress
+from livinglab.extensions import db
+from livinglab.indicators.models import Indicator
+from livinglab.notifications import services as notifications
+from livinglab.notifications.models import NotificationKind
+from livinglab.pieces.attachments import ALLOWED_TYPES, CheckedUpload
+from livinglab.pieces.models import Piece, PieceStatus
+from livinglab.regencies.models import Regency
+
+
+class CommitmentError(ValueError):
+    """A commitment rule was broken; `message` is shown to the user next to `field`."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass
+class TargetInput:
+    indicator_id: int
+    baseline_level: int
+    target_level: int
+
+
+@dataclass
+class CommitmentInput:
+    title: str
+    description: str
+    starts_on: date
+    due_on: date
+    targets: list[TargetInput] = field(default_factory=list)
+    owner_id: int | None = None
+    source_piece_id: int | None = None
+
+
+def commitment_subject(commitment: Commitment) -> notifications.Subject:
+    return notifications.Subject("commitment", commitment.id, commitment.title, f"/commitments/{commitment.id}")
+
+
+def _check(data: CommitmentInput, regency: Regency) -> tuple[User | None, Piece | None, dict[int, Indicator]]:
+    if not 5 <= len(data.title.strip()) <= 200:
+        raise CommitmentError(_("Write a title of 5 to 200 characters."), "title")
+    if data.due_on < data.starts_on:
+        raise CommitmentError(_("The due date cannot be before the start date."), "due_on")
+    if not data.targets:
+        raise CommitmentError(_("Choose at least one indicator this commitment aims to raise."), "targets")
+    ids = [t.indicator_id for t in data.targets]
+    if len(set(ids)) != len(ids):
+        raise CommitmentError(_("Each indicator can be chosen only once."), "targets")
+    indicators = {i.id: i for i in db.session.scalars(select(Indicator).where(Indicator.id.in_(ids)))}
+    for target in data.targets:
+        if target.indicator_id not in indicators:
+            raise CommitmentError(_("Choose indicators from the list."), "targets")
+        if not (1 <= target.baseline_level <= 5 and 1 <= target.target_level <= 5):
+            raise CommitmentError(_("Levels go from 1 to 5."), "targets")
+        if target.target_level <= target.baseline_level:
+            raise CommitmentError(_("The target level of %(code)s must be higher than its baseline.",
+                                    code=indicators[target.indicator_id].code), "targets")
+    owner = db.session.get(User, data.owner_id) if data.owner_id else None
+    if data.owner_id and (owner is None or not owner.is_active or owner.role is not Role.OFFICIAL
+                          or owner.regency_code != regency.code):
+        raise CommitmentError(_("The owner must be an official of %(regency)s.", regency=regency.name), "owner_id")
+    source = db.session.get(Piece, data.source_piece_id) if data.source_piece_id else None
+    if data.source_piece_id and (source is None or source.status is not PieceStatus.PUBLISHED):
+        raise CommitmentError(_("The practice to replicate must be a published piece."), "source_piece_id")
+    return owner, source, indicators
+
+
+def _set_targets(commitment: Commitment, targets: list[TargetInput]) -> None:
+    existing = {t.indicator_id: t for t in commitment.targets}
+    commitment.targets = [_target(existing.get(t.indicator_id), t) for t in targets]
+
+
+def _target(row: CommitmentTarget | None, data: TargetInput) -> CommitmentTarget:
+    row = row or CommitmentTarget(indicator_id=data.indicator_id, baseline_source=BaselineSource.SELF_ASSESSED)
+    row.baseline_level, row.target_level = data.baseline_level, data.target_level
+    return row
+
+
+def create_commitment(by: User, data: CommitmentInput, at: datetime | None = None) -> Commitment:
+    """A new, planned commitment of the official's regency; its creator and owner follow it."""
+    if not can_create_commitment(by):
+        raise CommitmentError(_("Only officials can commit on behalf of their regency."))
+    regency = by.regency
+    owner, source, _indicators = _check(data, regency)
+    commitment = Commitment(regency=regency, owner=owner or by, created_by=by, source_piece=source,
+                            title=data.title.strip(), description=data.description.strip(),
+                            starts_on=data.starts_on, due_on=data.due_on, created_at=at or utcnow())
+    _set_targets(commitment, data.targets)
+    commitment.status_changes.append(StatusChange(actor=by, from_status=None, to_status=CommitmentStatus.PLANNED,
+                                                  comment="", created_at=at or utcnow()))
+    db.session.add(commitment)
+    db.session.flush()
+    record_event("commitment.created", "commitment", commitment.id, actor=by, regency=regency.code,
+                 source=source.id if source else None)
+    for follower in {by, commitment.owner}:
+        notifications.follow(follower, "commitment", commitment.id)
+    return commitment
+
+
+def update_commitment(commitment: Commitment, by: User, data: CommitmentInput) -> None:
+    """Change what was promised; the targets keep their history in the audit log."""
+    if not can_record_progress(by, commitment):
+        raise CommitmentError(_("You cannot change this commitment."))
+    owner, source, indicators = _check(data, commitment.regency)
+    before = {t.indicator.code: [t.baseline_level, t.target_level] for t in commitment.targets}
+    commitment.title, commitment.description = data.title.strip(), data.description.strip()
+    commitment.starts_on, commitment.due_on = data.starts_on, data.due_on
+    commitment.owner, commitment.source_piece = owner or commitment.owner, source
+    _set_targets(commitment, data.targets)
+    after = {indicators[t.indicator_id].code: [t.baseline_level, t.target_level] for t in data.targets}
+    record_event("commitment.updated", "commitment", commitment.id, actor=by, due_on=data.due_on.isoformat(),
+                 targets_before=before, targets_after=after)
+
+
+def change_status(commitment: Commitment, by: User, to: CommitmentStatus, comment: str,
+                  at: datetime | None = None) -> StatusChange:
+    """Move along an allowed transition, keeping who, when and why; followers and the owner hear of it."""
+    comment = (comment or "").strip()
+    if to is commitment.status or not can_change_status(by, commitment, to):
+        raise CommitmentError(_("This status change is not allowed."), "status")
+    if not comment:
+        raise CommitmentError(_("Say why the status changes; it stays in the timeline."), "comment")
+    return _move(commitment, by, to, comment, at)
+
+
+def _move(commitment: Commitment, by: User, to: CommitmentStatus, comment: str, at: datetime | None) -> StatusChange:
+    change = StatusChange(actor=by, from_status=commitment.status, to_status=to, comment=comment[:1000],
+                          created_at=at or utcnow())
+    commitment.status_changes.append(change)
+    record_event("commitment.status_changed", "commitment", commitment.id, actor=by,
+                 **{"from": commitment.status.value, "to": to.value})
+    commitment.status = to
+    notifications.notify_followers(NotificationKind.STATUS, commitment_subject(commitment), actor=by,
+                                   anchor="timeline", text=comment, detail=to.value,
+                                   also=[commitment.owner_id] if commitment.owner_id else [], at=at)
+    return change
+
+
+def _store_evidence(upload: CheckedUpload) -> str:
+    folder = Path(current_app.config["UPLOAD_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = f"{uuid.uuid4().hex}.{ALLOWED_TYPES[upload.content_type]}"
+    upload.file.save(folder / stored)
+    return stored
+
+
+def evidence_path(update: ProgressUpdate) -> Path:
+    return Path(current_app.config["UPLOAD_DIR"]) / (update.evidence_stored_name or "")
+
+
+def record_progress(commitment: Commitment, by: User, text: str, percent: int, reported_on: date,
+                    evidence_url: str = "", evidence: CheckedUpload | None = None,
+                    at: datetime | None = None) -> ProgressUpdate:
+    """Report progress: a percent always comes with the text that explains it. The first report of
+    a planned commitment puts it in progress."""
+    text = (text or "").strip()
+    if not text:
+        raise CommitmentError(_("Describe what was done; a percentage needs its explanation."), "text")
+    if not 0 <= percent <= 100:
+        raise CommitmentError(_("The percentage goes from 0 to 100."), "percent")
+    if reported_on > lab_today():
+        raise CommitmentError(_("A progress update cannot be dated in the future."), "reported_on")
+    if reported_on < commitment.starts_on:
+        raise CommitmentError(_("A progress update cannot be dated before the commitment starts."), "reported_on")
+    if commitment.status not in OPEN_STATUSES:
+        raise CommitmentError(_("This commitment is closed; reopen it before reporting progress."))
+    if commitment.status is CommitmentStatus.PLANNED:
+        _move(commitment, by, CommitmentStatus.IN_PROGRESS, _("First progress update."), at)
+    update = ProgressUpdate(author=by, reported_on=reported_on, percent=percent, text=text,
+                            evidence_url=(evidence_url or "").strip()[:500], created_at=at or utcnow())
+    if evidence is not None:
+        update.evidence_stored_name = _store_evidence(evidence)
+        update.evidence_name, update.evidence_type, update.evidence_size = (
+            evidence.name, evidence.content_type, evidence.size)
+    commitment.updates.append(update)
+    if commitment.last_update_on is None or reported_on >= commitment.last_update_on:
+        commitment.percent, commitment.last_update_on = percent, reported_on
+    db.session.flush()
+    notifications.notify_followers(NotificationKind.PROGRESS, commitment_subject(commitment), actor=by,
+                                   anchor=f"update-{update.id}", text=text,
+                                   also=[commitment.owner_id] if commitment.owner_id else [], at=at)
+    return update
+
+
+def add_milestone(commitment: Commitment, by: User, title: str, due_on: date) -> Milestone:
+    title = (title or "").strip()
+    if not 3 <= len(title) <= 200:
+        raise CommitmentError(_("Write a milestone title of 3 to 200 characters."), "title")
+    milestone = Milestone(title=title, due_on=due_on)
+    commitment.milestones.append(milestone)
+    return milestone
+
+
+def complete_milestone(milestone: Milestone, by: User, done_on: date) -> None:
+    if done_on > lab_today():
+        raise CommitmentError(_("A milestone cannot be done in the future."), "done_on")
+    milestone.done_on = done_on
+
+
+def reopen_milestone(milestone: Milestone, by: User) -> None:
+    milestone.done_on = None
+
+
+def delete_milestone(milestone: Milestone, by: User) -> None:
+    record_event("milestone.deleted", "commitment", milestone.commitment_id, actor=by, title=milestone.title)
+    db.session.delete(milestone)

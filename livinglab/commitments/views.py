@@ -1,0 +1,355 @@
+"""Commitment pages: the public list, the form (also "replicate in my regency"), and the page where
+officials report progress, manage milestones and move the status."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from livinglab.accounts.queries import officials_of
+from livinglab.commitments import queries, services
+from livinglab.commitments.forms import (
+    STATUS_LABELS,
+    CommitmentForm,
+    MilestoneDoneForm,
+    MilestoneForm,
+    ProgressForm,
+    StatusForm,
+)
+from livinglab.commitments.models import LAB_TIMEZONE, Commitment, CommitmentStatus, Milestone, lab_today
+from livinglab.commitments.permissions import (
+    allowed_statuses,
+    can_view_commitment,
+    can_create_commitment,
+    can_edit_commitment,
+    can_record_progress,
+    load_commitment,
+)
+from livinglab.extensions import db
+from livinglab.indicators.queries import default_catalogue
+from livinglab.notifications import services as notifications
+from livinglab.pagination import paginate
+from livinglab.pieces.attachments import UploadError, check_uploads
+from livinglab.pieces.models import Piece, PieceStatus
+from livinglab.regencies.queries import provinces
+from livinglab.site.i18n import localized
+
+bp = Blueprint("commitments", __name__, url_prefix="/commitments")
+
+
+def filter_options() -> dict:
+    """Choices for the filter form shared by the list and the dashboard."""
+    catalogue = default_catalogue()
+    return {"provinces": provinces(), "indicators": catalogue,
+            "domains": sorted({i.aspect.domain for i in catalogue if i.aspect.domain}, key=lambda d: d.number),
+            "statuses": list(CommitmentStatus), "regencies": queries.regencies_with_commitments(),
+            "sources": queries.replicated_pieces()}
+
+
+@bp.get("")
+def index():
+    filters = queries.CommitmentFilters.from_args(request.args)
+    today = lab_today()
+    page = paginate(queries.commitment_list_query(filters, today))
+    return render_template("commitments/index.html", page=page, filters=filters, today=today,
+                           options=filter_options())
+
+
+def _form_choices(form: CommitmentForm, regency_code: str) -> None:
+    indicators = default_catalogue()
+    choices = [SelectChoice("", _("— choose —"))] + [
+        SelectChoice(str(i.id), f"{i.code} {localized(i, 'name')}", optgroup=localized(i.aspect, "name"))
+        for i in indicators]
+    for row in form.targets:
+        row.indicator.choices = choices
+    form.owner.choices = [SelectChoice(u.id, u.name) for u in officials_of(regency_code)]
+
+
+def _replicated_piece(form: CommitmentForm) -> Piece | None:
+    source = form.source.data or ""
+    piece = db.session.get(Piece, int(source)) if source.isdigit() and len(source) < 10 else None
+    return piece if piece and piece.status is PieceStatus.PUBLISHED else None
+
+
+def _prefill(form: CommitmentForm, piece: Piece | None) -> None:
+    """Start from today for a year; a replication takes the piece's title and indicators."""
+    today = lab_today()
+    form.starts_on.data, form.due_on.data = today, date(today.year + 1, today.month, min(today.day, 28))
+    form.owner.data = current_user.id
+    if piece:
+        form.source.data = str(piece.id)
+        form.title.data = _("Replicate: %(title)s", title=piece.title)[:200]
+        for row, target in zip(form.targets, piece.targets):
+            row.indicator.data = str(target.indicator_id)
+
+
+def _editor(form: CommitmentForm, commitment: Commitment | None, status: int = 200):
+    return render_template("commitments/form.html", form=form, commitment=commitment,
+                           source=_replicated_piece(form)), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    if not can_create_commitment(current_user):
+        abort(403)
+    form = CommitmentForm()
+    _form_choices(form, current_user.regency_code)
+    if request.method == "GET":
+        form.source.data = request.args.get("source", "")
+        _prefill(form, _replicated_piece(form))
+    elif form.validate_on_submit():
+        try:
+            commitment = services.create_commitment(current_user, form.to_input())
+        except services.CommitmentError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your commitment is registered. Add milestones so others can follow along."), "success")
+            return redirect(url_for("commitments.detail", commitment_id=commitment.id))
+    return _editor(form, None)
+
+
+def _field_error(form, error: services.CommitmentError) -> None:
+    field = {"targets": None, "source_piece_id": None, "owner_id": "owner"}.get(error.field, error.field)
+    target = getattr(form, field, None) if field else None
+    if target is not None and hasattr(target, "errors") and isinstance(target.errors, list):
+        target.errors.append(error.message)
+    else:
+        form.form_errors.append(error.message)
+
+
+@bp.route("/<int:commitment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(commitment_id: int):
+    commitment = load_commitment(commitment_id, can_edit_commitment)
+    form = CommitmentForm(obj=None)
+    _form_choices(form, commitment.regency_code)
+    if request.method == "GET":
+        form.title.data, form.description.data = commitment.title, commitment.description
+        form.starts_on.data, form.due_on.data, form.owner.data = commitment.starts_on, commitment.due_on, commitment.owner_id
+        form.source.data = str(commitment.source_piece_id or "")
+        for row, target in zip(form.targets, commitment.targets):
+            row.indicator.data = str(target.indicator_id)
+            row.baseline.data, row.target.data = str(target.baseline_level), str(target.target_level)
+    elif form.validate_on_submit():
+        try:
+            services.update_commitment(commitment, current_user, form.to_input())
+        except services.CommitmentError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The commitment is saved."), "success")
+            return redirect(url_for("commitments.detail", commitment_id=commitment.id))
+    return _editor(form, commitment)
+
+
+def render_commitment(commitment: Commitment, forms: dict | None = None, status: int = 200):
+    """The commitment page with its forms; a refused form comes back in `forms` with its errors."""
+    today = lab_today()
+    forms = forms or {}
+    status_form = forms.get("status") or StatusForm(formdata=None)
+    status_form.status.choices = [SelectChoice(s.value, STATUS_LABELS[s]) for s in allowed_statuses(current_user, commitment)]
+    progress_form = forms.get("progress") or ProgressForm(formdata=None, data={"reported_on": today,
+                                                                               "percent": commitment.percent})
+    return render_template(
+        "commitments/detail.html", commitment=commitment, today=today, status_form=status_form,
+        progress_form=progress_form, milestone_form=forms.get("milestone") or MilestoneForm(formdata=None),
+        done_form=MilestoneDoneForm(formdata=None, data={"done_on": today}),
+        can_update=can_record_progress(current_user, commitment),
+        following=notifications.is_following(current_user, "commitment", commitment.id),
+    ), status
+
+
+@bp.get("/<int:commitment_id>")
+def detail(commitment_id: int):
+    return render_commitment(load_commitment(commitment_id, can_view_commitment))
+
+
+@bp.post("/<int:commitment_id>/status")
+@login_required
+def change_status(commitment_id: int):
+    commitment = load_commitment(commitment_id, lambda user, c: bool(allowed_statuses(user, c)))
+    form = StatusForm()
+    form.status.choices = [SelectChoice(s.value, STATUS_LABELS[s]) for s in allowed_statuses(current_user, commitment)]
+    if form.validate_on_submit():
+        try:
+            services.change_status(commitment, current_user, CommitmentStatus(form.status.data), form.comment.data)
+        except services.CommitmentError as error:
+            db.session.rollback()
+            form.comment.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The status is now “%(status)s”.", status=STATUS_LABELS[commitment.status]), "success")
+            return redirect(url_for("commitments.detail", commitment_id=commitment.id, _anchor="timeline"))
+    return render_commitment(commitment, {"status": form})
+
+
+@bp.post("/<int:commitment_id>/progress")
+@login_required
+def progress(commitment_id: int):
+    commitment = load_commitment(commitment_id, can_record_progress)
+    form = ProgressForm()
+    if form.validate_on_submit():
+        try:
+            evidence = check_uploads(None, [form.evidence.data]) if form.evidence.data else []
+            update = services.record_progress(commitment, current_user, form.text.data, form.percent.data,
+                                              form.reported_on.data, form.evidence_url.data or "",
+                                              evidence[0] if evidence else None)
+        except UploadError as error:
+            form.evidence.errors.append(error.message)
+        except services.CommitmentError as error:
+            db.session.rollback()
+            getattr(form, error.field or "text").errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Your progress update is published."), "success")
+            return redirect(url_for("commitments.detail", commitment_id=commitment.id, _anchor=f"update-{update.id}"))
+    return render_commitment(commitment, {"progress": form})
+
+
+@bp.get("/<int:commitment_id>/updates/<int:update_id>/evidence")
+def evidence(commitment_id: int, update_id: int):
+    commitment = load_commitment(commitment_id, can_view_commitment)
+    update = next((u for u in commitment.updates if u.id == update_id and u.evidence_stored_name), None)
+    if update is None:
+        abort(404)
+    path = services.evidence_path(update)
+    if not path.exists():
+        abort(404)
+    response = send_file(path, mimetype=update.evidence_type, download_name=update.evidence_name,
+                         as_attachment=not update.evidence_type.startswith("image/"), conditional=True)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _milestone(commitment: Commitment, milestone_id: int) -> Milestone:
+    milestone = next((m for m in commitment.milestones if m.id == milestone_id), None)
+    if milestone is None:
+        abort(404)
+    return milestone
+
+
+@bp.post("/<int:commitment_id>/milestones")
+@login_required
+def add_milestone(commitment_id: int):
+    commitment = load_commitment(commitment_id, can_record_progress)
+    form = MilestoneForm()
+    if form.validate_on_submit():
+        services.add_milestone(commitment, current_user, form.title.data, form.due_on.data)
+        db.session.commit()
+        flash(_("The milestone is added."), "success")
+        return redirect(url_for("commitments.detail", commitment_id=commitment.id, _anchor="milestones"))
+    return render_commitment(commitment, {"milestone": form})
+
+
+def _milestone_change(commitment_id: int, milestone_id: int, change):
+    """Apply `change(milestone)` for an official of the regency, then go back to the milestones."""
+    commitment = load_commitment(commitment_id, can_record_progress)
+    try:
+        change(_milestone(commitment, milestone_id))
+    except services.CommitmentError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The milestone is saved."), "success")
+    return redirect(url_for("commitments.detail", commitment_id=commitment.id, _anchor="milestones"))
+
+
+@bp.post("/<int:commitment_id>/milestones/<int:milestone_id>/done")
+@login_required
+def complete_milestone(commitment_id: int, milestone_id: int):
+    form = MilestoneDoneForm()
+
+    def done(milestone: Milestone) -> None:
+        if not form.validate_on_submit():
+            raise services.CommitmentError(" ".join(error for errors in form.errors.values() for error in errors))
+        services.complete_milestone(milestone, current_user, form.done_on.data)
+
+    return _milestone_change(commitment_id, milestone_id, done)
+
+
+@bp.post("/<int:commitment_id>/milestones/<int:milestone_id>/reopen")
+@login_required
+def reopen_milestone(commitment_id: int, milestone_id: int):
+    return _milestone_change(commitment_id, milestone_id, lambda m: services.reopen_milestone(m, current_user))
+
+
+@bp.post("/<int:commitment_id>/milestones/<int:milestone_id>/delete")
+@login_required
+def delete_milestone(commitment_id: int, milestone_id: int):
+    return _milestone_change(commitment_id, milestone_id, lambda m: services.delete_milestone(m, current_user))
+
+
+@bp.post("/<int:commitment_id>/follow")
+@login_required
+def follow(commitment_id: int):
+    commitment = load_commitment(commitment_id, can_view_commitment)
+    notifications.follow(current_user, "commitment", commitment.id)
+    db.session.commit()
+    flash(_("You follow this commitment: its news appears in your notifications."), "success")
+    return redirect(url_for("commitments.detail", commitment_id=commitment.id))
+
+
+@bp.post("/<int:commitment_id>/unfollow")
+@login_required
+def unfollow(commitment_id: int):
+    commitment = load_commitment(commitment_id, can_view_commitment)
+    notifications.unfollow(current_user, "commitment", commitment.id)
+    db.session.commit()
+    flash(_("You no longer follow this commitment."), "success")
+    return redirect(url_for("commitments.detail", commitment_id=commitment.id))
+
+
+@bp.app_template_global()
+def commitment_status_label(status: CommitmentStatus) -> str:
+    return str(STATUS_LABELS[status])
+
+
+@bp.app_template_global()
+def replications_of(piece: Piece) -> list[Commitment]:
+    """For the piece page: the regencies replicating it, each with its commitment's status."""
+    return queries.replications(piece.id)
+
+
+@bp.app_template_global()
+def regency_commitments(regency_code: str) -> list[Commitment]:
+    return queries.for_regency(regency_code)
+
+
+@bp.app_template_global()
+def indicator_commitments(indicator_id: int) -> list:
+    return queries.for_indicator(indicator_id)
+
+
+@bp.app_template_global()
+def lab_date() -> date:
+    return lab_today()
+
+
+@dataclass
+class TimelineEntry:
+    kind: str
+    item: object
+    on: date
+    at: datetime
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive UTC datetimes; PostgreSQL and fresh objects are aware."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+@bp.app_template_global()
+def commitment_timeline(commitment: Commitment) -> list[TimelineEntry]:
+    """Status changes and progress updates together, newest first (updates by their reported date)."""
+    entries = [TimelineEntry("update", u, u.reported_on, _aware(u.created_at)) for u in commitment.updates]
+    entries += [TimelineEntry("status", s, _aware(s.created_at).astimezone(LAB_TIMEZONE).date(), _aware(s.created_at))
+                for s in commitment.status_changes]
+    return sorted(entries, key=lambda e: (e.on, e.at), reverse=True)
