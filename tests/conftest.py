@@ -2,6 +2,7 @@
 
 import itertools
 from contextlib import contextmanager
+from datetime import timedelta
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -16,6 +17,8 @@ from sqlalchemy.engine import make_url
 from livinglab import create_app
 from livinglab.accounts.models import Role, User
 from livinglab.accounts.services import register_user
+from livinglab.commitments.models import Commitment, lab_today
+from livinglab.commitments.services import CommitmentInput, TargetInput, create_commitment
 from livinglab.demo.services import load_reference_content
 from livinglab.extensions import db, limiter
 from livinglab.indicators.models import Aspect, Domain, Framework, Indicator
@@ -228,6 +231,30 @@ def make_piece(app: Flask, make_user, make_indicator) -> Callable[..., Piece]:
             setattr(piece, name, value)
         db.session.commit()
         return piece
+
+    return make
+
+
+@pytest.fixture
+def make_commitment(app: Flask, make_user, make_indicator) -> Callable[..., Commitment]:
+    """A planned commitment of an official's regency, due in 180 days (override any field)."""
+
+    def make(owner: User | None = None, indicators: list | None = None, **fields) -> Commitment:
+        owner = owner or make_user("official")
+        today = lab_today()
+        data = CommitmentInput(
+            title=fields.pop("title", f"Komitmen uji nomor {next(_counter)}"),
+            description=fields.pop("description", "Deskripsi komitmen."),
+            starts_on=fields.pop("starts_on", today - timedelta(days=30)),
+            due_on=fields.pop("due_on", today + timedelta(days=180)),
+            targets=[TargetInput(i.id, 1, 3) for i in (indicators if indicators is not None else [make_indicator()])],
+            source_piece_id=fields.pop("source_piece_id", None),
+        )
+        commitment = create_commitment(owner, data)
+        for name, value in fields.items():
+            setattr(commitment, name, value)
+        db.session.commit()
+        return commitment
 
     return make
 

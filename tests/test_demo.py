@@ -1,9 +1,12 @@
 """The demo loader: every role, idempotent, labelled as demo."""
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from livinglab.accounts.models import Role, User
 from livinglab.comments.models import Comment
+from livinglab.commitments.models import Commitment, CommitmentStatus, lab_today
 from livinglab.comments.queries import flagged_comments_count
 from livinglab.demo.services import demo_logins, load_demo
 from livinglab.extensions import db
@@ -25,7 +28,7 @@ def test_demo_accounts_cover_every_role_and_loading_twice_changes_nothing(app, c
     assert all("(demo)" in u.name for u in users)
     assert all(r.cohort.startswith("Demo") for r in db.session.scalars(select(Regency).where(Regency.is_member)))
     users_before = db.session.scalar(select(func.count()).select_from(User))
-    assert load_demo() == {"members": 0, "accounts": 0, "pieces": 0, "comments": 0}
+    assert load_demo() == {"members": 0, "accounts": 0, "pieces": 0, "comments": 0, "commitments": 0}
     assert db.session.scalar(select(func.count()).select_from(User)) == users_before
 
 
@@ -67,3 +70,18 @@ def test_cli_commands_print_one_summary(runner, app):
     assert result.exit_code == 0 and "Demo loaded" in result.output
     result = runner.invoke(args=["demo", "logins"])
     assert "koordinator@livinglab.example.org" in result.output and "livinglab-demo-2026" in result.output
+
+
+def test_demo_commitments_cover_every_status_replicate_pieces_and_span_18_months(app, content):
+    load_demo()
+    db.session.commit()
+    commitments = db.session.scalars(select(Commitment)).all()
+    assert {c.status for c in commitments} == set(CommitmentStatus)
+    assert all(c.is_demo for c in commitments) and len({c.regency_code for c in commitments}) >= 14
+    assert sum(c.source_piece_id is not None for c in commitments) >= 10
+    today = lab_today()
+    assert any(c.is_overdue(today) for c in commitments) and any(c.is_stale(today) for c in commitments)
+    assert min(c.starts_on for c in commitments) >= today - timedelta(days=540)
+    assert all(c.milestones for c in commitments) and sum(len(c.updates) for c in commitments) >= 50
+    verified = [c for c in commitments if c.status is CommitmentStatus.VERIFIED]
+    assert all(c.status_changes[-1].actor.email == "koordinator@livinglab.example.org" for c in verified)

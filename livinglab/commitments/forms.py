@@ -16,7 +16,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import NumberRange, Optional, URL
+from wtforms.validators import URL, InputRequired, NumberRange, Optional
 
 from livinglab.accounts.forms import INVALID_CHOICE, length, required
 from livinglab.commitments.models import CommitmentStatus
@@ -37,6 +37,11 @@ STATUS_LABELS = {
 PERCENT_MESSAGE = _l("Enter a whole number from 0 to 100.")
 
 
+def date_required() -> InputRequired:
+    """Required, without hiding the "not a date" message when something unreadable was typed."""
+    return InputRequired(message=_l("This field is required."))
+
+
 class TargetRow(Form):
     """One indicator with its baseline and target level; an empty row is ignored."""
 
@@ -54,8 +59,8 @@ class CommitmentForm(FlaskForm):
                                 description=_l("What will be done, by whom, and how you will show it was done."))
     owner = SelectField(_l("Owner"), coerce=int, invalid_choice_message=INVALID_CHOICE,
                         description=_l("The official who answers for this commitment."))
-    starts_on = DateField(_l("Start date"), validators=[required()], invalid_value_message=DATE_MESSAGE)
-    due_on = DateField(_l("Due date"), validators=[required()], invalid_value_message=DATE_MESSAGE)
+    starts_on = DateField(_l("Start date"), validators=[date_required()], invalid_value_message=DATE_MESSAGE)
+    due_on = DateField(_l("Due date"), validators=[date_required()], invalid_value_message=DATE_MESSAGE)
     source = HiddenField()
     targets = FieldList(FormField(TargetRow), min_entries=TARGET_ROWS, max_entries=TARGET_ROWS)
 
@@ -79,9 +84,10 @@ class CommitmentForm(FlaskForm):
 class ProgressForm(FlaskForm):
     text = TextAreaField(_l("What was done"), validators=[required(), length(3, 5000)], render_kw={"rows": 4},
                          description=_l("The percentage below is shown with this explanation."))
-    percent = IntegerField(_l("Percent complete"), validators=[NumberRange(0, 100, message=PERCENT_MESSAGE)],
+    percent = IntegerField(_l("Percent complete"), validators=[InputRequired(message=PERCENT_MESSAGE),
+                                                               NumberRange(0, 100, message=PERCENT_MESSAGE)],
                            invalid_value_message=PERCENT_MESSAGE, render_kw={"min": 0, "max": 100})
-    reported_on = DateField(_l("Date of the update"), validators=[required()], invalid_value_message=DATE_MESSAGE)
+    reported_on = DateField(_l("Date of the update"), validators=[date_required()], invalid_value_message=DATE_MESSAGE)
     evidence_url = StringField(_l("Evidence link (optional)"), validators=[
         Optional(), length(0, 500), URL(require_tld=True, message=_l("Enter a full address starting with https://."))])
     evidence = FileField(_l("Evidence file (optional)"),
@@ -90,11 +96,11 @@ class ProgressForm(FlaskForm):
 
 class MilestoneForm(FlaskForm):
     title = StringField(_l("Milestone"), validators=[required(), length(3, 200)])
-    due_on = DateField(_l("Due date"), validators=[required()], invalid_value_message=DATE_MESSAGE)
+    due_on = DateField(_l("Due date"), validators=[date_required()], invalid_value_message=DATE_MESSAGE)
 
 
 class MilestoneDoneForm(FlaskForm):
-    done_on = DateField(_l("Done on"), validators=[required()], invalid_value_message=DATE_MESSAGE)
+    done_on = DateField(_l("Done on"), validators=[date_required()], invalid_value_message=DATE_MESSAGE)
 
 
 class StatusForm(FlaskForm):

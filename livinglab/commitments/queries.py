@@ -206,7 +206,7 @@ def for_indicator(indicator_id: int) -> list[tuple[Commitment, CommitmentTarget]
              .where(CommitmentTarget.indicator_id == indicator_id)
              .options(joinedload(Commitment.regency), selectinload(Commitment.milestones))
              .order_by(case((Commitment.status.in_(OPEN_STATUSES), 0), else_=1), Commitment.due_on))
-    return list(db.session.execute(query).tuples())
+    return [(commitment, target) for commitment, target in db.session.execute(query)]
 
 
 def regencies_with_commitments() -> list[tuple[str, str]]:

@@ -37,7 +37,7 @@ def test_replies_nest_to_a_limit_then_flatten_saying_whom_they_answer(make_user,
     for depth in range(2, 8):
         chain.append(_post(user, piece, f"Balasan tingkat {depth}.", parent=chain[-1]))
     sibling = _post(user, piece, "Komentar kedua di tingkat atas.")
-    roots = queries.build_thread(queries.thread_comments(piece.id))
+    roots = queries.build_thread(queries.thread_comments(piece))
     assert [node.comment for node in roots] == [chain[0], sibling]
     node, depths = roots[0], []
     while node.replies:
@@ -69,7 +69,7 @@ def test_delete_keeps_the_thread_and_clears_the_text(make_user, make_piece):
     services.delete_comment(comment, author)
     db.session.commit()
     assert comment.is_deleted and comment.body == "" and comment.body_html == ""
-    roots = queries.build_thread(queries.thread_comments(piece.id))
+    roots = queries.build_thread(queries.thread_comments(piece))
     assert roots[0].comment == comment and roots[0].replies[0].comment == reply
     with pytest.raises(services.CommentError):
         services.edit_comment(comment, author, "Menghidupkan lagi.")
