@@ -6,7 +6,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 CATALOG := livinglab/translations
 
-.PHONY: run test install translations extract-messages update-messages setup-db clean bench-search
+.PHONY: run test install translations extract-messages update-messages setup-db clean bench-search bench-commitments
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +46,6 @@ clean:
 
 bench-search: install
 	$(BIN)/python bench/search_bench.py --sizes $${SIZES:-10000,100000}
+
+bench-commitments: install
+	$(BIN)/python bench/commitments_bench.py --sizes $${SIZES:-1000,10000} --rounds $${ROUNDS:-7}

@@ -78,7 +78,8 @@ def _check(data: CommitmentInput, regency: Regency) -> tuple[User | None, Piece 
         if target.indicator_id not in indicators:
             raise CommitmentError(_("Choose indicators from the list."), "targets")
         if not (1 <= target.baseline_level <= 5 and 1 <= target.target_level <= 5):
-            raise CommitmentError(_("Levels go from 1 to 5."), "targets")
+            raise CommitmentError(_("Choose the baseline and target level of %(code)s, or remove the indicator.",
+                                    code=indicators[target.indicator_id].code), "targets")
         if target.target_level <= target.baseline_level:
             raise CommitmentError(_("The target level of %(code)s must be higher than its baseline.",
                                     code=indicators[target.indicator_id].code), "targets")

@@ -1,0 +1,94 @@
+"""An official replicates a demo practice, adds a milestone and an update; a coordinator finds it on the
+dashboard, verifies it and exports XLSX. Both languages; the pages pass axe-core."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
+
+from livinglab.commitments.models import lab_today
+from livinglab.extensions import db
+from livinglab.pieces.models import Piece
+from tests.browser.conftest import serious_violations
+
+WORDS = {
+    "id": {"replicate": "Replikasi di daerah saya", "baseline": "Level awal (penilaian mandiri)",
+           "target": "Level target", "register": "Daftarkan komitmen", "milestone": "Tonggak",
+           "due": "Tanggal jatuh tempo", "add_milestone": "Tambahkan tonggak", "done": "Apa yang sudah dikerjakan",
+           "percent": "Persentase kemajuan", "publish": "Terbitkan laporan", "status_achieved": "Tercapai",
+           "why": "Mengapa?", "change": "Ubah status", "dashboard": "Dasbor", "regency": "Kabupaten/kota",
+           "filter": "Saring", "verified": "Terverifikasi", "export": "Ekspor XLSX"},
+    "en": {"replicate": "Replicate in my regency", "baseline": "Baseline level (self-assessed)",
+           "target": "Target level", "register": "Register commitment", "milestone": "Milestone",
+           "due": "Due date", "add_milestone": "Add milestone", "done": "What was done",
+           "percent": "Percent complete", "publish": "Publish update", "status_achieved": "Achieved",
+           "why": "Why?", "change": "Change status", "dashboard": "Dashboard", "regency": "Regency or city",
+           "filter": "Filter", "verified": "Verified", "export": "Export XLSX"},
+}
+
+
+def _person(browser: Browser, site: str, email: str, language: str) -> Page:
+    page = browser.new_context(accept_downloads=True).new_page()
+    page.goto(f"{site}/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill("livinglab-demo-2026")
+    page.locator("main form button[type=submit]").click()
+    page.goto(f"{site}/language/{language}?next=/")
+    return page
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_replicate_report_verify_export(browser: Browser, live_app, demo_site: str, axe, language: str):
+    words = WORDS[language]
+    with live_app.app_context():
+        piece = db.session.scalars(select(Piece).where(Piece.regency_code == "3510").order_by(Piece.id)).first()
+        piece_path, piece_indicators = f"/pieces/{piece.id}", [t.indicator_id for t in piece.targets]
+    title = f"Replikasi uji peramban ({language})"
+
+    official = _person(browser, demo_site, "sumedang@livinglab.example.org", language)
+    official.goto(demo_site + piece_path)
+    official.get_by_role("link", name=words["replicate"]).click()
+    official.locator("#title").fill(title)
+    rows = official.locator("fieldset.target-row")
+    for number in range(len(piece_indicators)):  # the piece's indicators are filled in; the levels are ours
+        rows.nth(number).get_by_label(words["baseline"]).select_option("2")
+        rows.nth(number).get_by_label(words["target"]).select_option("4")
+    assert serious_violations(axe, official) == []
+    official.get_by_role("button", name=words["register"]).click()
+    expect(official.get_by_role("heading", level=1)).to_have_text(title)
+    commitment_url = official.url
+
+    official.get_by_label(words["milestone"], exact=True).fill("Draf perjanjian layanan disepakati")
+    official.locator("#milestones form.subform").get_by_label(words["due"]).fill(
+        lab_today().replace(year=lab_today().year + 1).isoformat())
+    official.get_by_role("button", name=words["add_milestone"]).click()
+    expect(official.locator(".milestone", has_text="Draf perjanjian layanan disepakati")).to_be_visible()
+    official.get_by_label(words["done"]).fill("Tim kerja dibentuk dan studi banding daring dilakukan.")
+    official.get_by_label(words["percent"]).fill("100")
+    official.get_by_role("button", name=words["publish"]).click()
+    expect(official.locator(".timeline-update", has_text="Tim kerja dibentuk")).to_be_visible()
+    official.get_by_label(words["status_achieved"], exact=True).check()
+    official.get_by_label(words["why"]).fill("Semua langkah selesai; bukti terlampir.")
+    official.get_by_role("button", name=words["change"]).click()
+    assert serious_violations(axe, official) == []
+
+    coordinator = _person(browser, demo_site, "koordinator@livinglab.example.org", language)
+    coordinator.get_by_role("link", name=words["dashboard"], exact=True).click()
+    coordinator.locator("#f-regency").select_option("3211")
+    coordinator.locator("#f-status").select_option("achieved")
+    coordinator.get_by_role("button", name=words["filter"], exact=True).click()
+    assert serious_violations(axe, coordinator) == []
+    with coordinator.expect_download() as download:
+        coordinator.get_by_role("link", name=words["export"]).click()
+    sheet = load_workbook(io.BytesIO(open(download.value.path(), "rb").read())).active
+    titles = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert title in titles
+    coordinator.get_by_role("link", name=title).click()
+    assert coordinator.url == commitment_url
+    coordinator.get_by_label(words["verified"], exact=True).check()
+    coordinator.get_by_label(words["why"]).fill("Bukti diperiksa dan sesuai.")
+    coordinator.get_by_role("button", name=words["change"]).click()
+    expect(coordinator.locator(".commitment-state .status-verified")).to_be_visible()
+    assert serious_violations(axe, coordinator) == []
