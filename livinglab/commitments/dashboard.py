@@ -43,8 +43,7 @@ def export(fmt: str):
         abort(404)
     filters = queries.CommitmentFilters.from_args(request.args)
     today = lab_today()
-    commitments = db.session.scalars(queries.commitment_list_query(filters, today))
-    data = exports.rows(commitments, today, current_app.config["SITE_URL"])
+    data = exports.rows(queries.export_rows(filters, today), current_app.config["SITE_URL"])
     name = f"komitmen-livinglab-{today.isoformat()}.{fmt}"
     if fmt == "csv":
         body, mimetype = exports.to_csv(data), "text/csv; charset=utf-8"

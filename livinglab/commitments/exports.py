@@ -7,11 +7,11 @@ from datetime import date
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from livinglab.commitments.forms import STATUS_LABELS
-from livinglab.commitments.models import Commitment
 
 
 def _columns() -> list[str]:
@@ -20,15 +20,15 @@ def _columns() -> list[str]:
             _("Replicates"), _("Owner"), _("Address")]
 
 
-def rows(commitments: Iterable[Commitment], today: date, site_url: str) -> Iterable[list]:
-    """One row per commitment with typed values (dates as dates, percent as a number)."""
-    yes, no = _("yes"), _("no")
-    for c in commitments:
-        targets = ", ".join(f"{t.indicator.code} {t.baseline_level}→{t.target_level}" for t in c.targets)
-        yield [c.id, c.title, c.regency.name, c.regency.province.name, str(STATUS_LABELS[c.status]),
-               yes if c.is_overdue(today) else no, yes if c.risk_reasons(today) else no, c.starts_on, c.due_on,
-               c.percent, c.last_update_on, targets, c.source_piece.title if c.source_piece else "",
-               c.owner.name if c.owner else "", f"{site_url.rstrip('/')}/commitments/{c.id}"]
+def rows(data: list[tuple], site_url: str) -> Iterable[list]:
+    """Spreadsheet rows from `queries.export_rows`: dates stay dates and percent a number."""
+    yes, no, base = _("yes"), _("no"), site_url.rstrip("/")
+    for (commitment_id, title, regency, province, status, is_overdue, is_at_risk, starts_on, due_on, percent,
+         last_update_on, targets, source, owner) in data:
+        levels = ", ".join(f"{code} {baseline}→{target}" for code, baseline, target in targets)
+        yield [commitment_id, title, regency, province, str(STATUS_LABELS[status]), yes if is_overdue else no,
+               yes if is_at_risk else no, starts_on, due_on, percent, last_update_on, levels, source or "",
+               owner or "", f"{base}/commitments/{commitment_id}"]
 
 
 def to_csv(data: Iterable[list]) -> bytes:
@@ -40,26 +40,34 @@ def to_csv(data: Iterable[list]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-DATE_COLUMNS, PERCENT_COLUMN, WIDTHS = (8, 9, 11), 10, [7, 50, 28, 24, 14, 10, 10, 12, 12, 10, 14, 30, 40, 24, 40]
+DATE_COLUMNS = {7, 8, 10}  # zero-based: start, due and last update
+WIDTHS = [7, 50, 28, 24, 14, 10, 10, 12, 12, 10, 14, 30, 40, 24, 40]
 
 
 def to_xlsx(data: Iterable[list]) -> bytes:
-    """A workbook with a bold, frozen header row; dates are dates and percent is a number."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Commitments")[:31]
-    sheet.append(_columns())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in data:
-        sheet.append(row)
-    for column in DATE_COLUMNS:
-        for cell in sheet.iter_cols(min_col=column, max_col=column, min_row=2).__next__():
-            cell.number_format = "yyyy-mm-dd"
+    """A workbook with a bold, frozen header row; dates are dates and percent is a number (streamed)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Commitments")[:31])
     for number, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(number)].width = width
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
+    header = []
+    for name in _columns():
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    count = 0
+    for row in data:
+        cells = []
+        for index, value in enumerate(row):
+            cell = WriteOnlyCell(sheet, value=value)
+            if index in DATE_COLUMNS:
+                cell.number_format = "yyyy-mm-dd"
+            cells.append(cell)
+        sheet.append(cells)
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(WIDTHS))}{count + 1}"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
