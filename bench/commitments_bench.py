@@ -40,7 +40,7 @@ PAGES = {
     "home (reference)": "/",
     "dashboard": "/coordinator",
     "dashboard, overdue in a province": "/coordinator?status=overdue&province=32",
-    "dashboard, at risk on one indicator": "/coordinator?status=at_risk&indicator=I01",
+    "dashboard, at risk on one indicator": "/coordinator?status=risk_any&indicator=I01",
     "public list": "/commitments",
     "export CSV (all)": "/coordinator/export.csv",
     "export XLSX (all)": "/coordinator/export.xlsx",

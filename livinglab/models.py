@@ -8,8 +8,8 @@ from livinglab.commitments.models import (
     CommitmentStatus,
     CommitmentTarget,
     Milestone,
+    OneTimeKey,
     ProgressUpdate,
-    ReminderSent,
     StatusChange,
 )
 from livinglab.comments.models import Comment, CommentBlock, Flag, FlagReason, FlagResolution
@@ -41,6 +41,7 @@ __all__ = [
     "Milestone",
     "Notification",
     "NotificationKind",
+    "OneTimeKey",
     "Piece",
     "PieceIndicator",
     "PieceKind",
@@ -51,7 +52,6 @@ __all__ = [
     "Province",
     "Regency",
     "RegencyKind",
-    "ReminderSent",
     "Role",
     "SearchQueueItem",
     "StatusChange",

@@ -13,7 +13,7 @@ from livinglab.comments.models import FlagReason
 FLAG_REASON_LABELS = {
     FlagReason.SPAM: _l("Spam or advertising"),
     FlagReason.ABUSIVE: _l("Abusive, insulting or a personal attack"),
-    FlagReason.OFF_TOPIC: _l("Off-topic for this piece"),
+    FlagReason.OFF_TOPIC: _l("Off-topic for this discussion"),
     FlagReason.OTHER: _l("Something else (please explain)"),
 }
 MARKDOWN_HINT = _l("You can use *emphasis*, **bold**, links, lists, > quotes and `code`. "

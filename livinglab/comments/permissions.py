@@ -38,7 +38,13 @@ def can_moderate_thread(user: User, subject: ThreadSubject) -> bool:
 
 
 def can_hide_comment(user: User, comment: Comment) -> bool:
-    return can_moderate_thread(user, subject_of(comment))
+    """Hide a comment or dismiss its flags: a moderator of the thread, never on their own comment."""
+    return comment.author_id != getattr(user, "id", None) and can_moderate_thread(user, subject_of(comment))
+
+
+def can_restore_comment(user: User, comment: Comment) -> bool:
+    """Only coordinators show a hidden comment again, so an official cannot overrule them."""
+    return can_hide_comment(user, comment) and user.is_coordinator
 
 
 def can_edit_comment(user: User, comment: Comment) -> bool:

@@ -26,6 +26,7 @@ from livinglab.comments.subjects import (
 from livinglab.rendering import mention_candidates, plain_text, render_markdown
 
 DUPLICATE_WINDOW = timedelta(minutes=10)
+MAX_MENTIONS = 10  # people one comment can notify by mentioning them
 
 
 class CommentError(ValueError):
@@ -87,7 +88,7 @@ def _fan_out(comment: Comment, mentioned: list[User], followers: bool = True, at
     thread = subject_of(comment)
     subject, author, anchor = notification_subject(thread), comment.author, f"comment-{comment.id}"
     told: set[int] = {author.id}
-    readers = [user for user in mentioned if can_view_subject(user, thread)]  # drafts stay private
+    readers = [user for user in mentioned if can_view_subject(user, thread)][:MAX_MENTIONS]  # drafts stay private
     batches = [(NotificationKind.MENTION, {user.id for user in readers})]
     if followers:
         parent_author = comment.parent.author_id if comment.parent and not comment.parent.is_deleted else None
@@ -129,11 +130,17 @@ def edit_comment(comment: Comment, user: User, body: str, now: datetime | None =
     body = _check_body(body)
     if body == comment.body:
         return
-    before = {u.id for u in render_body(comment.body)[1]}
+    subject = notification_subject(subject_of(comment))
+    told = notifications.notified_about(subject.type, subject.id, f"comment-{comment.id}")
     comment.body_html, mentioned = render_body(body)
     comment.body = body
     comment.edited_at = now or utcnow()
-    _fan_out(comment, [u for u in mentioned if u.id not in before], followers=False)
+    _fan_out(comment, [u for u in mentioned if u.id not in told], followers=False)
+
+
+def _withdraw(comment: Comment) -> None:
+    subject = notification_subject(subject_of(comment))
+    notifications.withdraw_excerpts(subject.type, subject.id, f"comment-{comment.id}")
 
 
 def _where(comment: Comment) -> dict:
@@ -147,6 +154,7 @@ def delete_comment(comment: Comment, user: User) -> None:
         raise CommentError(_("You cannot delete this comment."), field=None)
     comment.deleted_at = utcnow()
     comment.body = comment.body_html = ""
+    _withdraw(comment)
     record_event("comment.deleted", "comment", comment.id, actor=user, **_where(comment))
 
 
@@ -187,6 +195,7 @@ def hide_comment(comment: Comment, moderator: User, reason: str) -> None:
     if comment.is_deleted or comment.is_hidden:
         raise CommentError(_("This comment is already hidden or deleted."), field=None)
     comment.hidden_at, comment.hidden_by_id, comment.hidden_reason = utcnow(), moderator.id, reason
+    _withdraw(comment)
     flags = _resolve_flags(comment, moderator, FlagResolution.HIDDEN)
     record_event("comment.hidden", "comment", comment.id, actor=moderator, reason=reason, flags=flags,
                  **_where(comment))

@@ -31,6 +31,7 @@ from livinglab.comments.permissions import (
     can_flag_comment,
     can_hide_comment,
     can_moderate_thread,
+    can_restore_comment,
     can_review_flags,
     can_see_hidden_text,
     is_blocked,
@@ -70,7 +71,8 @@ class Discussion:
         return {"reply": self.can_comment and comment.is_visible, "edit": can_edit_comment(user, comment),
                 "delete": can_delete_comment(user, comment),
                 "flag": can_flag_comment(user, comment) and comment.id not in self.flagged,
-                "flagged": comment.id in self.flagged, "moderate": self.is_moderator,
+                "flagged": comment.id in self.flagged,
+                "moderate": self.is_moderator and comment.author_id != user.id,
                 "see_hidden": can_see_hidden_text(user, comment)}
 
     @property
@@ -248,11 +250,13 @@ def _moderation_page(comment: Comment, failed: FlaskForm | None = None) -> str:
     dismiss = DismissForm(formdata=None, prefix="dismiss")
     if failed is not None:
         change, dismiss = (change, failed) if isinstance(failed, DismissForm) else (failed, dismiss)
-    return render_template("comments/moderate.html", comment=comment, form=change, dismiss_form=dismiss)
+    return render_template("comments/moderate.html", comment=comment, form=change, dismiss_form=dismiss,
+                           can_restore=can_restore_comment(current_user, comment))
 
 
-def _moderation_action(comment_id: int, action, message: str, form_class: type[FlaskForm], prefix: str = ""):
-    comment = load_comment(comment_id, can_hide_comment)
+def _moderation_action(comment_id: int, action, message: str, form_class: type[FlaskForm], prefix: str = "",
+                       predicate=can_hide_comment):
+    comment = load_comment(comment_id, predicate)
     form = form_class(prefix=prefix)
     if form.validate_on_submit():
         try:
@@ -277,7 +281,8 @@ def hide(comment_id: int):
 @bp.post("/comments/<int:comment_id>/restore")
 @login_required
 def restore(comment_id: int):
-    return _moderation_action(comment_id, services.restore_comment, _("The comment is shown again."), RestoreForm)
+    return _moderation_action(comment_id, services.restore_comment, _("The comment is shown again."), RestoreForm,
+                              predicate=can_restore_comment)
 
 
 @bp.post("/comments/<int:comment_id>/dismiss")

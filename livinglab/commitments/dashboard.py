@@ -1,10 +1,13 @@
 """The coordinator dashboard: totals, urgent commitments, progress charts, exports and bulk progress."""
 
+import hashlib
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from livinglab.audit.services import record_event
 from livinglab.commitments import exports, imports, queries, services
 from livinglab.commitments.forms import ImportForm
 from livinglab.commitments.models import lab_today
@@ -91,12 +94,17 @@ def _apply(form: ImportForm):
         return redirect(url_for("coordinator.progress_import"))
     if payload.get("user") != current_user.id:
         abort(403)
+    digest = hashlib.sha256(form.payload.data.encode()).hexdigest()
+    if not services.use_once(f"import:{digest}"):
+        flash(_("This file has already been imported."), "info")
+        return redirect(url_for("coordinator.index"))
     try:
         count = imports.apply(imports.deserialise(payload["rows"]), current_user)
     except services.CommitmentError as error:
         db.session.rollback()
         flash(_("Nothing was imported: %(reason)s", reason=error.message), "error")
         return redirect(url_for("coordinator.progress_import"))
+    record_event("commitment.progress_imported", "import", digest[:40], actor=current_user, rows=count)
     db.session.commit()
     flash(_("%(num)d progress updates imported.", num=count), "success")
     return redirect(url_for("coordinator.index"))

@@ -31,12 +31,20 @@ def rows(data: list[tuple], site_url: str) -> Iterable[list]:
                owner or "", f"{base}/commitments/{commitment_id}"]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value):
+    """Text a spreadsheet would run as a formula (=, +, -, @) gets a leading apostrophe."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
 def to_csv(data: Iterable[list]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(_columns())
     for row in data:
-        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date) else v for v in row])
+        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date) else _inert(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -62,6 +70,8 @@ def to_xlsx(data: Iterable[list]) -> bytes:
         cells = []
         for index, value in enumerate(row):
             cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # user text stays text, never a formula
             if index in DATE_COLUMNS:
                 cell.number_format = "yyyy-mm-dd"
             cells.append(cell)

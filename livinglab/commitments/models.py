@@ -199,10 +199,10 @@ class StatusChange(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-class ReminderSent(db.Model):
-    """A reminder already sent, keyed by what it was about and the date it concerned."""
+class OneTimeKey(db.Model):
+    """Something that must happen once: a reminder about a date, an import preview applied."""
 
-    __tablename__ = "reminders_sent"
+    __tablename__ = "one_time_keys"
 
-    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
     sent_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)

@@ -12,7 +12,7 @@ from livinglab.commitments.queries import commitment_for_page
 S = CommitmentStatus
 # Allowed moves; who may make them is decided by `can_change_status`.
 TRANSITIONS: dict[CommitmentStatus, set[CommitmentStatus]] = {
-    S.PLANNED: {S.IN_PROGRESS, S.WITHDRAWN},
+    S.PLANNED: {S.IN_PROGRESS, S.MISSED, S.WITHDRAWN},
     S.IN_PROGRESS: {S.AT_RISK, S.ACHIEVED, S.MISSED, S.WITHDRAWN},
     S.AT_RISK: {S.IN_PROGRESS, S.ACHIEVED, S.MISSED, S.WITHDRAWN},
     S.ACHIEVED: {S.VERIFIED, S.IN_PROGRESS},
@@ -38,9 +38,14 @@ def can_create_commitment(user: User) -> bool:
     return _active(user) and user.is_official and user.regency_code is not None
 
 
-def can_record_progress(user: User, commitment: Commitment) -> bool:
-    """Officials of the commitment's regency edit it, report progress and manage its milestones."""
+def is_regency_official(user: User, commitment: Commitment) -> bool:
     return _active(user) and user.is_official and user.regency_code == commitment.regency_code
+
+
+def can_record_progress(user: User, commitment: Commitment) -> bool:
+    """Officials of the commitment's regency report progress, edit it and manage its milestones, while it
+    is open: what was achieved, verified, missed or withdrawn stays as it was."""
+    return is_regency_official(user, commitment) and commitment.is_open
 
 
 can_edit_commitment = can_record_progress
@@ -56,7 +61,7 @@ def can_change_status(user: User, commitment: Commitment, to: CommitmentStatus) 
         return False
     if (commitment.status, to) in COORDINATOR_MOVES:
         return _active(user) and user.is_coordinator
-    return can_record_progress(user, commitment)
+    return is_regency_official(user, commitment)
 
 
 def allowed_statuses(user: User, commitment: Commitment) -> list[CommitmentStatus]:

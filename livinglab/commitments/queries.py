@@ -29,7 +29,7 @@ from livinglab.pieces.models import Piece
 from livinglab.pieces.queries import QueryFilters
 from livinglab.regencies.models import Province, Regency
 
-DERIVED_FILTERS = ("overdue", "at_risk")
+DERIVED_FILTERS = ("overdue", "risk_any")  # derived states; "at_risk" alone is the status the regency set
 
 
 @dataclass
@@ -92,7 +92,7 @@ def filtered(query: Select, filters: CommitmentFilters, today: date) -> Select:
         query = query.where(_targeting(Aspect.domain_id.in_(domains)))
     if filters.status == "overdue":
         query = query.where(overdue(today))
-    elif filters.status == "at_risk":
+    elif filters.status == "risk_any":
         query = query.where(at_risk(today))
     elif filters.status in {s.value for s in CommitmentStatus}:
         query = query.where(Commitment.status == CommitmentStatus(filters.status))
@@ -153,6 +153,10 @@ class ProgressRow:
     commitments: int
     mean_percent: float
     achieved: int
+    label_en: str = ""
+
+    def label_in(self, language: str) -> str:
+        return self.label_en if language == "en" and self.label_en else self.label
 
 
 _SUCCEEDED = (CommitmentStatus.ACHIEVED, CommitmentStatus.VERIFIED)
@@ -168,7 +172,8 @@ def progress_by_indicator(filters: CommitmentFilters, today: date, limit: int = 
              .group_by(Indicator.id, Indicator.code, Indicator.name_id, Indicator.name_en)
              .order_by(func.count(Commitment.id).desc(), Indicator.code).limit(limit))
     rows = db.session.execute(filtered(query, filters, today))
-    return [ProgressRow(code, f"{code} {name_id}", n, float(mean or 0), done) for code, name_id, _en, n, mean, done in rows]
+    return [ProgressRow(code, f"{code} {name_id}", n, float(mean or 0), done, f"{code} {name_en}")
+            for code, name_id, name_en, n, mean, done in rows]
 
 
 def progress_by_province(filters: CommitmentFilters, today: date) -> list[ProgressRow]:
@@ -191,7 +196,8 @@ def stale_query(filters: CommitmentFilters, today: date) -> Select:
 def replications(piece_id: int) -> list[Commitment]:
     """Commitments replicating a piece (withdrawn ones included, so the history stays honest)."""
     query = (select(Commitment).where(Commitment.source_piece_id == piece_id)
-             .options(joinedload(Commitment.regency)).order_by(Commitment.created_at))
+             .options(joinedload(Commitment.regency), selectinload(Commitment.milestones))
+             .order_by(Commitment.created_at))
     return list(db.session.scalars(query))
 
 

@@ -2,26 +2,17 @@
 
 from datetime import date, timedelta
 
-from flask_babel import force_locale, format_date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from livinglab.commitments.models import OPEN_STATUSES, Commitment, Milestone, ReminderSent
+from livinglab.commitments.models import OPEN_STATUSES, Commitment, Milestone
 from livinglab.commitments.queries import overdue
-from livinglab.commitments.services import commitment_subject
+from livinglab.commitments.services import commitment_subject, use_once
 from livinglab.extensions import db
 from livinglab.notifications import services as notifications
 from livinglab.notifications.models import NotificationKind
 
 MILESTONE_NOTICE = timedelta(days=7)
-
-
-def _once(key: str) -> bool:
-    """True the first time a key is seen; the key is stored so a second run skips it."""
-    if db.session.get(ReminderSent, key) is not None:
-        return False
-    db.session.add(ReminderSent(key=key))
-    return True
 
 
 def _tell(commitment: Commitment, detail: str, text: str, anchor: str) -> int:
@@ -38,15 +29,14 @@ def send_reminders(today: date) -> tuple[int, int]:
             .options(selectinload(Milestone.commitment)).order_by(Milestone.id))
     milestones = 0
     for milestone in db.session.scalars(soon):
-        if _once(f"milestone:{milestone.id}:{milestone.due_on.isoformat()}"):
-            with force_locale("id"):
-                text = f"{milestone.title} ({format_date(milestone.due_on, 'medium')})"
+        if use_once(f"milestone:{milestone.id}:{milestone.due_on.isoformat()}"):
+            text = f"{milestone.title} ({milestone.due_on.isoformat()})"
             _tell(milestone.commitment, "milestone_due", text, "milestones")
             milestones += 1
     late = select(Commitment).where(overdue(today)).order_by(Commitment.id)
     overdue_count = 0
     for commitment in db.session.scalars(late):
-        if _once(f"overdue:{commitment.id}:{commitment.due_on.isoformat()}"):
+        if use_once(f"overdue:{commitment.id}:{commitment.due_on.isoformat()}"):
             _tell(commitment, "overdue", "", "")
             overdue_count += 1
     return milestones, overdue_count

@@ -18,6 +18,7 @@ from livinglab.commitments.models import (
     CommitmentStatus,
     CommitmentTarget,
     Milestone,
+    OneTimeKey,
     ProgressUpdate,
     StatusChange,
     lab_today,
@@ -151,16 +152,18 @@ def change_status(commitment: Commitment, by: User, to: CommitmentStatus, commen
     return _move(commitment, by, to, comment, at)
 
 
-def _move(commitment: Commitment, by: User, to: CommitmentStatus, comment: str, at: datetime | None) -> StatusChange:
+def _move(commitment: Commitment, by: User, to: CommitmentStatus, comment: str, at: datetime | None,
+          notify: bool = True) -> StatusChange:
     change = StatusChange(actor=by, from_status=commitment.status, to_status=to, comment=comment[:1000],
                           created_at=at or utcnow())
     commitment.status_changes.append(change)
     record_event("commitment.status_changed", "commitment", commitment.id, actor=by,
                  **{"from": commitment.status.value, "to": to.value})
     commitment.status = to
-    notifications.notify_followers(NotificationKind.STATUS, commitment_subject(commitment), actor=by,
-                                   anchor="timeline", text=comment, detail=to.value,
-                                   also=[commitment.owner_id] if commitment.owner_id else [], at=at)
+    if notify:
+        notifications.notify_followers(NotificationKind.STATUS, commitment_subject(commitment), actor=by,
+                                       anchor="timeline", text=comment, detail=to.value,
+                                       also=[commitment.owner_id] if commitment.owner_id else [], at=at)
     return change
 
 
@@ -193,7 +196,7 @@ def record_progress(commitment: Commitment, by: User, text: str, percent: int, r
     if commitment.status not in OPEN_STATUSES:
         raise CommitmentError(_("This commitment is closed; reopen it before reporting progress."))
     if commitment.status is CommitmentStatus.PLANNED:
-        _move(commitment, by, CommitmentStatus.IN_PROGRESS, _("First progress update."), at)
+        _move(commitment, by, CommitmentStatus.IN_PROGRESS, _("First progress update."), at, notify=False)
     update = ProgressUpdate(author=by, reported_on=reported_on, percent=percent, text=text,
                             evidence_url=(evidence_url or "").strip()[:500], created_at=at or utcnow())
     if evidence is not None:
@@ -210,7 +213,13 @@ def record_progress(commitment: Commitment, by: User, text: str, percent: int, r
     return update
 
 
+def _check_open(commitment: Commitment) -> None:
+    if not commitment.is_open:
+        raise CommitmentError(_("This commitment is closed; reopen it before changing it."))
+
+
 def add_milestone(commitment: Commitment, by: User, title: str, due_on: date) -> Milestone:
+    _check_open(commitment)
     title = (title or "").strip()
     if not 3 <= len(title) <= 200:
         raise CommitmentError(_("Write a milestone title of 3 to 200 characters."), "title")
@@ -220,15 +229,26 @@ def add_milestone(commitment: Commitment, by: User, title: str, due_on: date) ->
 
 
 def complete_milestone(milestone: Milestone, by: User, done_on: date) -> None:
+    _check_open(milestone.commitment)
     if done_on > lab_today():
         raise CommitmentError(_("A milestone cannot be done in the future."), "done_on")
     milestone.done_on = done_on
 
 
 def reopen_milestone(milestone: Milestone, by: User) -> None:
+    _check_open(milestone.commitment)
     milestone.done_on = None
 
 
 def delete_milestone(milestone: Milestone, by: User) -> None:
+    _check_open(milestone.commitment)
     record_event("milestone.deleted", "commitment", milestone.commitment_id, actor=by, title=milestone.title)
     db.session.delete(milestone)
+
+
+def use_once(key: str) -> bool:
+    """True the first time a key is used; the key is stored, so a second run or a second click skips it."""
+    if db.session.get(OneTimeKey, key) is not None:
+        return False
+    db.session.add(OneTimeKey(key=key))
+    return True

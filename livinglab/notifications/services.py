@@ -1,6 +1,7 @@
 """Following subjects, creating notifications, reading them, and e-mailing them."""
 
 import logging
+import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -9,6 +10,7 @@ from itertools import groupby
 from flask import current_app
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import joinedload
 
 from livinglab.accounts.models import EmailFrequency, User, utcnow
 from livinglab.extensions import db
@@ -102,6 +104,24 @@ def notify_followers(kind: NotificationKind, subject: Subject, actor: User | Non
     return notify(follower_ids(subject.type, subject.id) | set(also), kind, subject, actor, anchor, text, detail, at)
 
 
+def withdraw_excerpts(subject_type: str, subject_id: int, anchor: str) -> None:
+    """A hidden or deleted comment: its text leaves every notification, and nothing about it is e-mailed."""
+    db.session.execute(update(Notification).where(
+        Notification.subject_type == subject_type, Notification.subject_id == subject_id,
+        Notification.link.endswith(f"#{anchor}")).values(excerpt=""))
+    db.session.execute(update(Notification).where(
+        Notification.subject_type == subject_type, Notification.subject_id == subject_id,
+        Notification.link.endswith(f"#{anchor}"), Notification.emailed_at.is_(None)).values(emailed_at=utcnow()))
+
+
+def notified_about(subject_type: str, subject_id: int, anchor: str) -> set[int]:
+    """Users already notified about this anchor (e.g. one comment), whatever the reason."""
+    query = select(Notification.user_id).where(
+        Notification.subject_type == subject_type, Notification.subject_id == subject_id,
+        Notification.link.endswith(f"#{anchor}"))
+    return set(db.session.scalars(query))
+
+
 def describe(notification: Notification) -> str:
     """The sentence shown in the list and in e-mails, in the current language."""
     values = {"actor": notification.actor.name if notification.actor else _("Livinglab"),
@@ -130,7 +150,7 @@ def unread_count(user: User) -> int:
 
 
 def notifications_query(user: User, unread_only: bool = False):
-    query = select(Notification).where(Notification.user_id == user.id)
+    query = select(Notification).where(Notification.user_id == user.id).options(joinedload(Notification.actor))
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
     return query.order_by(Notification.created_at.desc(), Notification.id.desc())
@@ -193,10 +213,13 @@ def _footer() -> list[str]:
 
 def _send(user: User, subject: str, lines: list[str], items: list[Notification]) -> bool:
     try:
-        send_mail(user.email, subject, "\n".join(lines + _footer()))
-    except Exception:  # one unreachable mailbox must not stop the others
+        send_mail(user.email, " ".join(subject.split())[:200], "\n".join(lines + _footer()))
+    except (OSError, smtplib.SMTPException):  # the server may be back next run; other errors would recur
         log.exception("Notification mail to user %s failed; it is retried on the next run.", user.id)
         _release(items)
+        return False
+    except Exception:  # one broken message must not stop the others
+        log.exception("Notification mail to user %s could not be built; it is not retried.", user.id)
         return False
     return True
 

@@ -8,7 +8,7 @@ from livinglab.accounts.views import safe_next
 from livinglab.extensions import db
 from livinglab.notifications import services
 from livinglab.notifications.models import Notification
-from livinglab.pagination import paginate
+from livinglab.pagination import page_link_args, paginate
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -43,7 +43,7 @@ def open_one(notification_id: int):
 def read_one(notification_id: int):
     services.mark_read(_own(notification_id))
     db.session.commit()
-    return redirect(url_for("notifications.index", **request.args))
+    return redirect(url_for("notifications.index", **page_link_args()))
 
 
 @bp.post("/read-all")

@@ -7,6 +7,7 @@ index commit, so a crash in between is repaired by the next drain or `flask sear
 
 import logging
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -32,6 +33,10 @@ BATCH = 500
 OPEN_ATTEMPTS = 5
 _lock = threading.Lock()
 _searchers: dict[str, Searcher] = {}
+# Replaced searchers stay open for a grace period (a request may still be reading one), then close,
+# which releases their files and memory maps without waiting for the garbage collector.
+RETIRE_AFTER = 60.0
+_retired: list[tuple[float, Searcher]] = []
 
 
 def index_dir() -> Path:
@@ -69,18 +74,25 @@ def searcher() -> Searcher:
             current = _searchers[key] = open_index().searcher()
         elif not current.up_to_date():
             # A new searcher, not `current.refresh()`: Whoosh's refresh keeps readers of segments the
-            # new generation replaced, so an edited or hidden document would still be found. The old
-            # searcher is left to the garbage collector, since a request may still be reading it.
+            # new generation replaced, so an edited or hidden document would still be found.
+            _retired.append((time.monotonic(), current))
             current = _searchers[key] = open_index().searcher()
+        _close_retired(time.monotonic())
         return current
+
+
+def _close_retired(now: float) -> None:
+    while _retired and now - _retired[0][0] > RETIRE_AFTER:
+        _retired.pop(0)[1].close()
 
 
 def forget_searchers() -> None:
     """Close every cached searcher (tests and rebuilds)."""
     with _lock:
-        for cached in _searchers.values():
+        for cached in [*_searchers.values(), *(searcher for _, searcher in _retired)]:
             cached.close()
         _searchers.clear()
+        _retired.clear()
 
 
 def _load(session: Session, ids: Iterable[int]) -> list[Piece]:

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from livinglab.commitments.models import CommitmentStatus, Milestone, ProgressUpdate, ReminderSent, lab_today
+from livinglab.commitments.models import CommitmentStatus, Milestone, ProgressUpdate, OneTimeKey, lab_today
 from livinglab.commitments.reminders import send_reminders
 from livinglab.extensions import db
 from livinglab.notifications.models import Notification
@@ -107,6 +107,7 @@ def test_a_valid_file_is_previewed_then_applied_once(client, coordinator, make_c
     assert first.status is CommitmentStatus.IN_PROGRESS and first.updates[0].evidence_url == "https://contoh.go.id/sk"
     tampered = payload[:-3] + ("abc" if not payload.endswith("abc") else "xyz")
     client.post("/coordinator/import", data={"payload": tampered})
+    client.post("/coordinator/import", data={"payload": payload})  # a second click on the same preview
     assert db.session.scalar(select(func.count()).select_from(ProgressUpdate)) == 2
 
 
@@ -127,7 +128,7 @@ def test_reminders_go_out_once(make_commitment, make_user):
     late.due_on = today - timedelta(days=2)  # a new due date that passes again is worth a new reminder
     db.session.commit()
     assert send_reminders(today) == (0, 1)
-    assert db.session.scalar(select(func.count()).select_from(ReminderSent)) == 3
+    assert db.session.scalar(select(func.count()).select_from(OneTimeKey)) == 3
 
 
 def test_remind_command(runner, make_commitment):
@@ -135,3 +136,12 @@ def test_remind_command(runner, make_commitment):
     first = runner.invoke(args=["commitments", "remind"])
     second = runner.invoke(args=["commitments", "remind"])
     assert first.exit_code == 0 and "1 overdue" in first.output and "0 overdue" in second.output
+
+
+def test_user_text_never_becomes_a_spreadsheet_formula(client, coordinator, make_commitment):
+    make_commitment(title='=HYPERLINK("http://evil.example","klik")')
+    sheet = load_workbook(io.BytesIO(client.get("/coordinator/export.xlsx").data)).active
+    cell = sheet.cell(row=2, column=2)
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+    rows = list(csv.reader(io.StringIO(client.get("/coordinator/export.csv").data.decode("utf-8-sig"))))
+    assert rows[1][1] == "'=HYPERLINK(\"http://evil.example\",\"klik\")"

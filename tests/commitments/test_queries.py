@@ -30,7 +30,7 @@ def _many(count: int, regencies, indicators, piece, owner) -> None:
     db.session.commit()
 
 
-@pytest.mark.parametrize("url", ["/commitments", "/coordinator", "/commitments?status=at_risk",
+@pytest.mark.parametrize("url", ["/commitments", "/coordinator", "/commitments?status=risk_any",
                                  "/coordinator?status=overdue&domain=1"])
 def test_page_queries_do_not_grow_with_commitments(client, make_user, make_regency, make_indicator, make_piece,
                                                   login_as, count_queries, url):

@@ -9,10 +9,12 @@ from livinglab.commitments import queries, services
 from livinglab.commitments.models import Commitment, CommitmentStatus, Milestone, lab_today
 from livinglab.commitments.permissions import TRANSITIONS, can_change_status
 from livinglab.extensions import db
+from livinglab.notifications.models import Notification
+from livinglab.notifications.services import follow
 
 S = CommitmentStatus
 ALLOWED_FOR_OFFICIALS = {
-    (S.PLANNED, S.IN_PROGRESS), (S.PLANNED, S.WITHDRAWN),
+    (S.PLANNED, S.IN_PROGRESS), (S.PLANNED, S.MISSED), (S.PLANNED, S.WITHDRAWN),
     (S.IN_PROGRESS, S.AT_RISK), (S.IN_PROGRESS, S.ACHIEVED), (S.IN_PROGRESS, S.MISSED), (S.IN_PROGRESS, S.WITHDRAWN),
     (S.AT_RISK, S.IN_PROGRESS), (S.AT_RISK, S.ACHIEVED), (S.AT_RISK, S.MISSED), (S.AT_RISK, S.WITHDRAWN),
     (S.MISSED, S.IN_PROGRESS),
@@ -79,7 +81,7 @@ def test_no_update_for_90_days_is_at_risk_and_89_is_not(make_commitment):
     planned = make_commitment(starts_on=today - timedelta(days=200))  # not under way: not stale
     assert quiet.risk_reasons(today) == ["stale"] and never.risk_reasons(today) == ["stale"]
     assert recent.risk_reasons(today) == [] and planned.risk_reasons(today) == []
-    assert _ids("at_risk", today) == {quiet.id, never.id}
+    assert _ids("risk_any", today) == {quiet.id, never.id}
 
 
 def test_a_late_milestone_puts_a_commitment_at_risk(make_commitment):
@@ -95,7 +97,7 @@ def test_a_late_milestone_puts_a_commitment_at_risk(make_commitment):
     db.session.commit()
     assert late.risk_reasons(today) == ["milestone"] and marked.risk_reasons(today) == ["status"]
     assert on_time.risk_reasons(today) == done.risk_reasons(today) == closed.risk_reasons(today) == []
-    assert _ids("at_risk", today) == {late.id, marked.id}
+    assert _ids("risk_any", today) == {late.id, marked.id}
 
 
 def test_progress_needs_text_a_valid_percent_and_a_sensible_date(make_commitment):
@@ -142,3 +144,32 @@ def test_commitments_need_sensible_targets_and_dates(make_user, make_indicator):
         services.create_commitment(make_user(), services.CommitmentInput("Komitmen peer", "", today, today))
     assert attempt().status is S.PLANNED
     assert db.session.scalar(select(Commitment)).targets[0].baseline_source.value == "self_assessed"
+
+
+def test_a_stored_at_risk_filter_differs_from_at_risk_for_any_reason(make_commitment):
+    today = lab_today()
+    marked = make_commitment(status=S.AT_RISK)
+    quiet = make_commitment(status=S.IN_PROGRESS, starts_on=today - timedelta(days=200))
+    assert _ids("at_risk", today) == {marked.id} and _ids("risk_any", today) == {marked.id, quiet.id}
+
+
+def test_closed_commitments_keep_their_targets_and_milestones(make_commitment):
+    commitment = make_commitment(status=S.VERIFIED)
+    commitment.milestones.append(Milestone(title="Perbup ditetapkan", due_on=lab_today()))
+    db.session.commit()
+    data = services.CommitmentInput("Judul yang diubah", "", commitment.starts_on, commitment.due_on,
+                                    [services.TargetInput(commitment.targets[0].indicator_id, 1, 5)])
+    for attempt in (lambda: services.update_commitment(commitment, commitment.owner, data),
+                    lambda: services.add_milestone(commitment, commitment.owner, "Tambahan", lab_today()),
+                    lambda: services.delete_milestone(commitment.milestones[0], commitment.owner)):
+        with pytest.raises(services.CommitmentError):
+            attempt()
+
+
+def test_the_first_progress_report_tells_followers_once(make_commitment, make_user):
+    commitment, follower = make_commitment(), make_user()
+    follow(follower, "commitment", commitment.id)
+    services.record_progress(commitment, commitment.owner, "Tim dibentuk.", 10, lab_today())
+    db.session.commit()
+    kinds = [n.kind.value for n in db.session.scalars(select(Notification).where(Notification.user_id == follower.id))]
+    assert kinds == ["progress"] and commitment.status is S.IN_PROGRESS

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from livinglab.accounts.models import EmailFrequency, utcnow
 from livinglab.comments import services as comments
@@ -146,3 +146,39 @@ def test_archiving_a_followed_piece_tells_its_followers(make_piece, make_user):
     db.session.commit()
     note = db.session.scalar(select(Notification).where(Notification.user_id == follower.id))
     assert note and services.describe(note).endswith("“Akan diarsipkan”: diarsipkan")
+
+
+def test_odd_query_arguments_do_not_break_the_list(client, make_piece, make_user, login_as):
+    piece = make_piece()
+    _comment(make_user(), piece, "Untuk penulis.")
+    login_as(piece.author)
+    for query in ("?notification_id=1", "?_external=1&_anchor=x", "?page=abc&show=unread"):
+        assert client.get(f"/notifications{query}").status_code == 200
+
+
+def test_hidden_and_deleted_comments_leave_notifications_and_are_not_mailed(make_piece, make_user, outbox):
+    piece, coordinator = make_piece(), make_user("coordinator")
+    author = make_user()
+    hidden = _comment(author, piece, "Iklan pelatihan murah.")
+    deleted = _comment(author, piece, "Salah kirim.", minutes_ago=-1)
+    comments.hide_comment(hidden, coordinator, "Iklan.")
+    comments.delete_comment(deleted, author)
+    db.session.commit()
+    notes = db.session.scalars(select(Notification).where(Notification.user_id == piece.author_id)).all()
+    assert len(notes) == 2 and all(n.excerpt == "" for n in notes)
+    assert services.send_immediate() == 0 and outbox == []
+
+
+def test_an_edit_never_mentions_the_same_person_twice_and_mentions_are_capped(make_piece, make_user):
+    piece, author = make_piece(), make_user()
+    named = make_user(handle="disebut")
+    crowd = [make_user(handle=f"orang_{n}") for n in range(12)]
+    comment = _comment(author, piece, "Halo @disebut.")
+    for body in ("Halo.", "Halo lagi @disebut.", "Halo @disebut!"):
+        comments.edit_comment(comment, author, body)
+        db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(Notification).where(Notification.user_id == named.id)) == 1
+    _comment(author, piece, " ".join(f"@{u.handle}" for u in crowd), minutes_ago=-2)
+    told = db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id.in_([u.id for u in crowd])))
+    assert told == comments.MAX_MENTIONS

@@ -179,3 +179,14 @@ def test_shown_comments_count_towards_their_piece_and_hidden_ones_stop(make_piec
     comments.hide_comment(comment, coordinator, "Uji moderasi.")
     db.session.commit()
     assert _found("pemindai") == set()
+
+
+def test_replaced_searchers_are_closed_after_their_grace_period(monkeypatch, make_piece):
+    make_piece(title="Pertama")
+    first = index.searcher()
+    make_piece(title="Kedua")
+    second = index.searcher()
+    assert second is not first and not first.is_closed
+    monkeypatch.setattr(index.time, "monotonic", lambda: 10**9)
+    index.searcher()
+    assert first.is_closed and not second.is_closed
