@@ -6,11 +6,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import select
 
 from livinglab.audit.services import record_event
 from livinglab.commitments import exports, imports, queries, services
 from livinglab.commitments.forms import ImportForm
-from livinglab.commitments.models import lab_today
+from livinglab.commitments.models import OPEN_STATUSES, Commitment, lab_today
 from livinglab.commitments.permissions import can_import_progress, can_view_dashboard
 from livinglab.commitments.views import filter_options
 from livinglab.extensions import db
@@ -53,6 +54,16 @@ def export(fmt: str):
     else:
         body, mimetype = exports.to_xlsx(data), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return body, 200, {"Content-Type": mimetype, "Content-Disposition": f'attachment; filename="{name}"'}
+
+
+@bp.get("/import/template.csv")
+def import_template():
+    """The import sheet pre-filled with every open commitment matching the dashboard's filters."""
+    filters = queries.CommitmentFilters.from_args(request.args)
+    query = queries.filtered(select(Commitment).where(Commitment.status.in_(OPEN_STATUSES)), filters, lab_today())
+    body = imports.template_csv(list(db.session.scalars(query.order_by(Commitment.regency_code, Commitment.id))))
+    return body, 200, {"Content-Type": "text/csv; charset=utf-8",
+                       "Content-Disposition": 'attachment; filename="kemajuan-komitmen.csv"'}
 
 
 def _signer() -> URLSafeTimedSerializer:

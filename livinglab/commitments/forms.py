@@ -111,5 +111,5 @@ class StatusForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(_l("CSV or XLSX file"), description=_l(
-        "Columns: commitment_id, date (YYYY-MM-DD), percent (0–100), text, evidence_url (optional)."))
+        "Columns: commitment_id, date (YYYY-MM-DD), percent (0–100), text; optional: evidence_url, title."))
     payload = HiddenField()

@@ -15,7 +15,7 @@ from livinglab.commitments.models import OPEN_STATUSES, Commitment, lab_today
 from livinglab.extensions import db
 
 REQUIRED = ("commitment_id", "date", "percent", "text")
-OPTIONAL = ("evidence_url",)
+OPTIONAL = ("evidence_url", "title")  # the title is only there to help people filling the sheet in
 MAX_ROWS = 2000
 
 
@@ -165,3 +165,14 @@ def serialise(rows: list[ImportRow]) -> list[dict]:
 
 def deserialise(data: list[dict]) -> list[ImportRow]:
     return [ImportRow(**item) for item in data]
+
+
+def template_csv(commitments: list[Commitment]) -> bytes:
+    """A sheet to fill in: one row per open commitment, with its number and title (UTF-8 with BOM)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["commitment_id", "title", "date", "percent", "text", "evidence_url"])
+    for commitment in commitments:
+        title = f"'{commitment.title}" if commitment.title.startswith(("=", "+", "-", "@")) else commitment.title
+        writer.writerow([commitment.id, title, "", "", "", ""])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -145,3 +145,17 @@ def test_user_text_never_becomes_a_spreadsheet_formula(client, coordinator, make
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
     rows = list(csv.reader(io.StringIO(client.get("/coordinator/export.csv").data.decode("utf-8-sig"))))
     assert rows[1][1] == "'=HYPERLINK(\"http://evil.example\",\"klik\")"
+
+
+def test_the_import_template_lists_open_commitments_and_imports_once_filled(client, coordinator, make_commitment):
+    open_one = make_commitment(title="Komitmen terbuka")
+    make_commitment(title="Komitmen selesai", status=CommitmentStatus.VERIFIED)
+    sheet = client.get("/coordinator/import/template.csv").data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(sheet)))
+    assert rows[0] == ["commitment_id", "title", "date", "percent", "text", "evidence_url"]
+    assert [r[:2] for r in rows[1:]] == [[str(open_one.id), "Komitmen terbuka"]]
+    rows[1][2:5] = [lab_today().isoformat(), "15", "Rapat kerja pertama."]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    page = _upload(client, "isi.csv", buffer.getvalue().encode("utf-8")).get_data(as_text=True)
+    assert "Semua baris valid. 1 laporan" in page
