@@ -37,6 +37,18 @@ ACTION_LABELS = {
     "piece.restored": _l("Piece restored"),
     "piece.edited_by_coordinator": _l("Piece edited by a coordinator"),
     "attachment.deleted": _l("Attachment removed"),
+    "comment.deleted": _l("Comment deleted by its author"),
+    "comment.flagged": _l("Comment flagged"),
+    "comment.hidden": _l("Comment hidden by a moderator"),
+    "comment.restored": _l("Comment shown again by a moderator"),
+    "comment.flags_dismissed": _l("Flags on a comment dismissed"),
+    "user.comment_blocked": _l("Blocked from commenting"),
+    "user.comment_unblocked": _l("Allowed to comment again"),
+    "commitment.created": _l("Commitment registered"),
+    "commitment.updated": _l("Commitment changed"),
+    "commitment.status_changed": _l("Commitment status changed"),
+    "commitment.progress_imported": _l("Progress imported from a file"),
+    "milestone.deleted": _l("Milestone removed"),
 }
 
 
@@ -55,4 +67,6 @@ def audit_label(event: AuditEvent) -> str:
     if before and after:
         changes = [f"{_readable(k, before.get(k))} → {_readable(k, after[k])}" for k in after if before.get(k) != after[k]]
         label += f": {', '.join(str(c) for c in changes)}" if changes else ""
+    if event.details.get("reason"):
+        label += f" — {event.details['reason']}"
     return label

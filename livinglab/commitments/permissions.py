@@ -59,6 +59,8 @@ def can_verify_commitment(user: User, commitment: Commitment) -> bool:
 def can_change_status(user: User, commitment: Commitment, to: CommitmentStatus) -> bool:
     if to not in TRANSITIONS[commitment.status]:
         return False
+    if to is S.VERIFIED:
+        return can_verify_commitment(user, commitment)
     if (commitment.status, to) in COORDINATOR_MOVES:
         return _active(user) and user.is_coordinator
     return is_regency_official(user, commitment)

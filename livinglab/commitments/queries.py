@@ -29,8 +29,6 @@ from livinglab.pieces.models import Piece
 from livinglab.pieces.queries import QueryFilters
 from livinglab.regencies.models import Province, Regency
 
-DERIVED_FILTERS = ("overdue", "risk_any")  # derived states; "at_risk" alone is the status the regency set
-
 
 @dataclass
 class CommitmentFilters(QueryFilters):
@@ -90,7 +88,7 @@ def filtered(query: Select, filters: CommitmentFilters, today: date) -> Select:
     if filters.domain.isdigit() and len(filters.domain) <= 2:
         domains = select(Domain.id).where(Domain.number == int(filters.domain))
         query = query.where(_targeting(Aspect.domain_id.in_(domains)))
-    if filters.status == "overdue":
+    if filters.status == "overdue":  # the two derived states; "at_risk" alone is the status the regency set
         query = query.where(overdue(today))
     elif filters.status == "risk_any":
         query = query.where(at_risk(today))
