@@ -30,7 +30,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from livinglab.accounts import cli as accounts_cli, views as accounts_views
     from livinglab.audit import views as audit_views
     from livinglab.comments import views as comments_views
-    from livinglab.commitments import cli as commitments_cli, dashboard, views as commitments_views
+    from livinglab.commitments import cli as commitments_cli, dashboard, impact, scores, views as commitments_views
     from livinglab.demo import cli as demo_cli
     from livinglab.indicators import cli as indicators_cli, views as indicators_views
     from livinglab.notifications import cli as notifications_cli, views as notifications_views
@@ -49,10 +49,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     for blueprint in (
         site_views.bp, accounts_views.bp, indicators_views.bp, regencies_views.bp, pieces_views.bp, search_views.bp,
         audit_views.bp, comments_views.bp, notifications_views.bp, commitments_views.bp, dashboard.bp,
+        scores.bp, impact.bp,
     ):
         app.register_blueprint(blueprint)
     for group in (accounts_cli.cli, indicators_cli.cli, regencies_cli.cli, demo_cli.content_cli, demo_cli.demo_cli,
-                  search_cli.cli, notifications_cli.cli, commitments_cli.cli):
+                  search_cli.cli, notifications_cli.cli, commitments_cli.cli, commitments_cli.scores_cli):
         app.cli.add_command(group)
 
     search_index.init_app(app)

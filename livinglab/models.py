@@ -9,10 +9,12 @@ from livinglab.commitments.models import (
     CommitmentTarget,
     Milestone,
     OneTimeKey,
+    Outcome,
     ProgressUpdate,
     StatusChange,
 )
 from livinglab.comments.models import Comment, CommentBlock, Flag, FlagReason, FlagResolution
+from livinglab.evaluations.models import Evaluation, EvaluationScore
 from livinglab.indicators.models import Aspect, Domain, Framework, Indicator, Level, PredicateBand
 from livinglab.notifications.models import Follow, Notification, NotificationKind
 from livinglab.pieces.models import Attachment, Piece, PieceIndicator, PieceKind, PieceRevision, PieceStatus, Tag
@@ -31,6 +33,8 @@ __all__ = [
     "CommitmentTarget",
     "Domain",
     "EmailFrequency",
+    "Evaluation",
+    "EvaluationScore",
     "Flag",
     "FlagReason",
     "FlagResolution",
@@ -42,6 +46,7 @@ __all__ = [
     "Notification",
     "NotificationKind",
     "OneTimeKey",
+    "Outcome",
     "Piece",
     "PieceIndicator",
     "PieceKind",

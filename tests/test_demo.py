@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 
 from livinglab.accounts.models import Role, User
 from livinglab.comments.models import Comment
-from livinglab.commitments.models import Commitment, CommitmentStatus, lab_today
+from livinglab.commitments.models import Commitment, CommitmentStatus, Outcome, lab_today
+from livinglab.evaluations.models import Evaluation
 from livinglab.comments.queries import flagged_comments_count
 from livinglab.demo.services import demo_logins, load_demo
 from livinglab.extensions import db
@@ -28,7 +29,7 @@ def test_demo_accounts_cover_every_role_and_loading_twice_changes_nothing(app, c
     assert all("(demo)" in u.name for u in users)
     assert all(r.cohort.startswith("Demo") for r in db.session.scalars(select(Regency).where(Regency.is_member)))
     users_before = db.session.scalar(select(func.count()).select_from(User))
-    assert load_demo() == {"members": 0, "accounts": 0, "pieces": 0, "comments": 0, "commitments": 0}
+    assert load_demo() == {"members": 0, "accounts": 0, "pieces": 0, "comments": 0, "commitments": 0, "evaluations": 0}
     assert db.session.scalar(select(func.count()).select_from(User)) == users_before
 
 
@@ -85,3 +86,13 @@ def test_demo_commitments_cover_every_status_replicate_pieces_and_span_18_months
     assert all(c.milestones for c in commitments) and sum(len(c.updates) for c in commitments) >= 50
     verified = [c for c in commitments if c.status is CommitmentStatus.VERIFIED]
     assert all(c.status_changes[-1].actor.email == "koordinator@livinglab.example.org" for c in verified)
+
+
+def test_demo_evaluations_are_synthetic_and_judge_the_commitments_due_in_2025(app, content):
+    load_demo()
+    db.session.commit()
+    evaluations = db.session.scalars(select(Evaluation)).all()
+    assert len(evaluations) == 30 * 5 and all(e.is_synthetic and "sintetis" in e.source for e in evaluations)
+    assert {e.year for e in evaluations} == set(range(2021, 2026))
+    judged = {c.regency_code: c.outcome for c in db.session.scalars(select(Commitment).where(Commitment.outcome.is_not(None)))}
+    assert judged == {"3303": Outcome.MET, "1602": Outcome.IMPROVED, "5103": Outcome.UNCHANGED}

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from livinglab.audit.services import record_event
 from livinglab.commitments import exports, imports, queries, services
 from livinglab.commitments.forms import ImportForm
+from livinglab.commitments.impact import csv_response
 from livinglab.commitments.models import OPEN_STATUSES, Commitment, lab_today
 from livinglab.commitments.permissions import can_import_progress, can_view_dashboard
 from livinglab.commitments.views import filter_options
@@ -64,6 +65,18 @@ def import_template():
     body = imports.template_csv(list(db.session.scalars(query.order_by(Commitment.regency_code, Commitment.id))))
     return body, 200, {"Content-Type": "text/csv; charset=utf-8",
                        "Content-Disposition": 'attachment; filename="kemajuan-komitmen.csv"'}
+
+
+@bp.get("/charts/<chart>.csv")
+def chart_csv(chart: str):
+    """The numbers behind a dashboard chart, with the same filters."""
+    filters = queries.CommitmentFilters.from_args(request.args)
+    reads = {"indicators": queries.progress_by_indicator, "provinces": queries.progress_by_province}
+    if chart not in reads:
+        abort(404)
+    rows = reads[chart](filters, lab_today())
+    return csv_response(f"kemajuan-{chart}.csv", ["key", "label", "commitments", "mean_percent", "achieved_or_verified"],
+                        [[r.key, r.label, r.commitments, f"{r.mean_percent:.1f}", r.achieved] for r in rows])
 
 
 def _signer() -> URLSafeTimedSerializer:

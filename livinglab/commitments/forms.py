@@ -46,7 +46,7 @@ class TargetRow(Form):
     """One indicator with its baseline and target level; an empty row is ignored."""
 
     indicator = SelectField(_l("Indicator"), validators=[Optional()], invalid_choice_message=INVALID_CHOICE)
-    baseline = SelectField(_l("Baseline level (self-assessed)"), choices=LEVEL_CHOICES, validators=[Optional()],
+    baseline = SelectField(_l("Baseline level"), choices=LEVEL_CHOICES, validators=[Optional()],
                            invalid_choice_message=INVALID_CHOICE)
     target = SelectField(_l("Target level"), choices=LEVEL_CHOICES, validators=[Optional()],
                          invalid_choice_message=INVALID_CHOICE)

@@ -45,6 +45,15 @@ OPEN_STATUSES = (CommitmentStatus.PLANNED, CommitmentStatus.IN_PROGRESS, Commitm
 ACTIVE_STATUSES = (CommitmentStatus.IN_PROGRESS, CommitmentStatus.AT_RISK)
 
 
+class Outcome(enum.Enum):
+    """What the official scores of the due year say about a target (or a whole commitment)."""
+
+    MET = "met"
+    IMPROVED = "improved"  # rose, but short of the target
+    UNCHANGED = "unchanged"
+    FELL = "fell"
+
+
 class BaselineSource(enum.Enum):
     SELF_ASSESSED = "self_assessed"
     OFFICIAL = "official"
@@ -74,6 +83,9 @@ class Commitment(db.Model):
     # The date of the newest progress update: the stale rule reads it without touching the updates.
     last_update_on: Mapped[date | None] = mapped_column(Date)
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # Judged from the official scores of the due year, when they arrive.
+    outcome: Mapped[Outcome | None] = mapped_column(_enum(Outcome, "outcome"), index=True)
+    outcome_year: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -138,6 +150,9 @@ class CommitmentTarget(db.Model):
     baseline_source: Mapped[BaselineSource] = mapped_column(_enum(BaselineSource, "baseline_source"),
                                                             default=BaselineSource.SELF_ASSESSED)
     baseline_year: Mapped[int | None]
+    observed_level: Mapped[int | None]
+    observed_year: Mapped[int | None]
+    outcome: Mapped[Outcome | None] = mapped_column(_enum(Outcome, "outcome"))
 
     commitment: Mapped[Commitment] = relationship(back_populates="targets")
     indicator: Mapped[Indicator] = relationship()

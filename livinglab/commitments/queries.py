@@ -19,6 +19,7 @@ from livinglab.commitments.models import (
     CommitmentStatus,
     CommitmentTarget,
     Milestone,
+    Outcome,
     ProgressUpdate,
     StatusChange,
 )
@@ -139,6 +140,10 @@ def status_totals(filters: CommitmentFilters, today: date) -> dict[str, int]:
     derived = filtered(select(func.count(case((overdue(today), 1))), func.count(case((at_risk(today), 1))),
                               func.count()).select_from(Commitment), filters, today)
     totals["overdue"], totals["at_risk_any"], totals["all"] = db.session.execute(derived).one()
+    judged = filtered(select(Commitment.outcome, func.count()).where(Commitment.outcome.is_not(None))
+                      .group_by(Commitment.outcome), filters, today)
+    totals.update({f"outcome_{outcome.value}": 0 for outcome in Outcome})
+    totals.update({f"outcome_{outcome.value}": count for outcome, count in db.session.execute(judged)})
     return totals
 
 

@@ -24,6 +24,7 @@ from livinglab.commitments.models import (
     lab_today,
 )
 from livinglab.commitments.permissions import can_change_status, can_create_commitment, can_record_progress
+from livinglab.evaluations.queries import latest_levels
 from livinglab.extensions import db
 from livinglab.indicators.models import Indicator
 from livinglab.notifications import services as notifications
@@ -96,12 +97,18 @@ def _check(data: CommitmentInput, regency: Regency) -> tuple[User | None, Piece 
 
 def _set_targets(commitment: Commitment, targets: list[TargetInput]) -> None:
     existing = {t.indicator_id: t for t in commitment.targets}
-    commitment.targets = [_target(existing.get(t.indicator_id), t) for t in targets]
+    official = latest_levels(commitment.regency_code)
+    commitment.targets = [_target(existing.get(t.indicator_id), t, official.get(t.indicator_id)) for t in targets]
 
 
-def _target(row: CommitmentTarget | None, data: TargetInput) -> CommitmentTarget:
-    row = row or CommitmentTarget(indicator_id=data.indicator_id, baseline_source=BaselineSource.SELF_ASSESSED)
+def _target(row: CommitmentTarget | None, data: TargetInput, official: tuple[int, int] | None) -> CommitmentTarget:
+    """A baseline equal to the regency's latest official level counts as official; any other is self-assessed."""
+    row = row or CommitmentTarget(indicator_id=data.indicator_id)
     row.baseline_level, row.target_level = data.baseline_level, data.target_level
+    if official and official[0] == data.baseline_level:
+        row.baseline_source, row.baseline_year = BaselineSource.OFFICIAL, official[1]
+    else:
+        row.baseline_source, row.baseline_year = BaselineSource.SELF_ASSESSED, None
     return row
 
 

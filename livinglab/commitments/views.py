@@ -28,6 +28,7 @@ from livinglab.commitments.permissions import (
     can_record_progress,
     load_commitment,
 )
+from livinglab.evaluations.queries import latest_levels
 from livinglab.extensions import db
 from livinglab.indicators.queries import default_catalogue
 from livinglab.notifications import services as notifications
@@ -82,8 +83,11 @@ def _prefill(form: CommitmentForm, piece: Piece | None) -> None:
     if piece:
         form.source.data = str(piece.id)
         form.title.data = _("Replicate: %(title)s", title=piece.title)[:200]
+        official = latest_levels(current_user.regency_code)
         for row, target in zip(form.targets, piece.targets):
             row.indicator.data = str(target.indicator_id)
+            if target.indicator_id in official:
+                row.baseline.data = str(official[target.indicator_id][0])
 
 
 def _editor(form: CommitmentForm, commitment: Commitment | None, status: int = 200):

@@ -27,7 +27,8 @@ def load() -> None:
     db.session.commit()
     click.echo(
         f"Demo loaded: {counts['members']} new member regencies, {counts['accounts']} new accounts, "
-        f"{counts['pieces']} new pieces, {counts['comments']} new comments, {counts['commitments']} new commitments."
+        f"{counts['pieces']} new pieces, {counts['comments']} new comments, {counts['commitments']} new commitments, "
+        f"{counts['evaluations']} new synthetic evaluations."
     )
 
 

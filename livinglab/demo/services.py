@@ -12,6 +12,7 @@ from livinglab.commitments.models import Commitment
 from livinglab.demo.data import DEMO_ACCOUNTS, DEMO_MEMBERS, DEMO_PASSWORD
 from livinglab.demo.comments import load_demo_comments
 from livinglab.demo.commitments import load_demo_commitments
+from livinglab.demo.evaluations import load_demo_evaluations
 from livinglab.demo.pieces import load_demo_pieces
 from livinglab.extensions import db
 from livinglab.indicators.services import load_frameworks
@@ -31,7 +32,7 @@ def load_reference_content() -> dict[str, dict[str, int]]:
 
 def load_demo() -> dict[str, int]:
     """Demo memberships, accounts and pieces; running it again changes nothing."""
-    counts = {"members": 0, "accounts": 0, "pieces": 0, "comments": 0, "commitments": 0}
+    counts = {"members": 0, "accounts": 0, "pieces": 0, "comments": 0, "commitments": 0, "evaluations": 0}
     regencies = {r.code: r for r in db.session.scalars(select(Regency).where(Regency.code.in_([c for c, _ in DEMO_MEMBERS])))}
     for code, cohort in DEMO_MEMBERS:
         regency = regencies[code]
@@ -49,6 +50,7 @@ def load_demo() -> dict[str, int]:
     counts["pieces"] = load_demo_pieces(demo_folder / "pieces")
     counts["comments"] = load_demo_comments(demo_folder / "comments.toml", demo_folder / "pieces")
     counts["commitments"] = load_demo_commitments(demo_folder / "commitments.toml", demo_folder / "pieces")
+    counts["evaluations"] = load_demo_evaluations(demo_folder / "commitments.toml")
     settle_demo_notifications()
     return counts
 

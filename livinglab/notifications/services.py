@@ -32,6 +32,10 @@ STATUS_LABELS = {
     "verified": _l("verified"),
     "missed": _l("missed"),
     "withdrawn": _l("withdrawn"),
+    "outcome_met": _l("official scores: target met"),
+    "outcome_improved": _l("official scores: improved, short of the target"),
+    "outcome_unchanged": _l("official scores: unchanged"),
+    "outcome_fell": _l("official scores: fell"),
 }
 
 

@@ -14,13 +14,13 @@ from livinglab.pieces.models import Piece
 from tests.browser.conftest import serious_violations
 
 WORDS = {
-    "id": {"replicate": "Replikasi di daerah saya", "baseline": "Level awal (penilaian mandiri)",
+    "id": {"replicate": "Replikasi di daerah saya", "baseline": "Level awal",
            "target": "Level target", "register": "Daftarkan komitmen", "milestone": "Tonggak",
            "due": "Tanggal jatuh tempo", "add_milestone": "Tambahkan tonggak", "done": "Apa yang sudah dikerjakan",
            "percent": "Persentase kemajuan", "publish": "Terbitkan laporan", "status_achieved": "Tercapai",
            "why": "Mengapa?", "change": "Ubah status", "dashboard": "Dasbor", "regency": "Kabupaten/kota",
            "filter": "Saring", "verified": "Terverifikasi", "export": "Ekspor XLSX"},
-    "en": {"replicate": "Replicate in my regency", "baseline": "Baseline level (self-assessed)",
+    "en": {"replicate": "Replicate in my regency", "baseline": "Baseline level",
            "target": "Target level", "register": "Register commitment", "milestone": "Milestone",
            "due": "Due date", "add_milestone": "Add milestone", "done": "What was done",
            "percent": "Percent complete", "publish": "Publish update", "status_achieved": "Achieved",

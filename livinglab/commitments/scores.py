@@ -1,0 +1,89 @@
+"""Importing official SPBE results (coordinators): check the sheet, preview, apply, judge commitments.
+
+It lives with commitments because applying results also judges the commitments due in those years.
+"""
+
+import hashlib
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from wtforms import HiddenField, StringField
+
+from livinglab.accounts.forms import length, required
+from livinglab.commitments.models import lab_today
+from livinglab.commitments.outcomes import judge
+from livinglab.commitments.permissions import can_import_progress
+from livinglab.commitments.services import use_once
+from livinglab.evaluations import services as evaluations
+from livinglab.extensions import db
+
+bp = Blueprint("scores", __name__, url_prefix="/coordinator/scores")
+PREVIEW_MAX_AGE = 3600
+
+
+class ScoresForm(FlaskForm):
+    file = FileField(_l("CSV or XLSX file"), description=_l(
+        "One row per regency and year: regency_code, year, framework, index (published, optional), then one "
+        "column per indicator code with its level 1–5."))
+    source = StringField(_l("Source of these results"), validators=[required(), length(5, 300)],
+                         description=_l("E.g. the KemenPANRB letter or page they come from; kept in the audit log."))
+    payload = HiddenField()
+
+
+@bp.before_request
+@login_required
+def _coordinators_only():
+    if not can_import_progress(current_user):
+        abort(403)
+
+
+def _signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="scores-import")
+
+
+@bp.route("", methods=["GET", "POST"])
+def index():
+    form = ScoresForm()
+    checked = None
+    if form.validate_on_submit() and form.payload.data:
+        return _apply(form)
+    if form.validate_on_submit():
+        upload = form.file.data
+        if not upload or not upload.filename:
+            form.file.errors.append(_("Choose a CSV or XLSX file."))
+        else:
+            limit = current_app.config["MAX_ATTACHMENT_BYTES"]
+            content = upload.read(limit + 1)
+            try:
+                if len(content) > limit:
+                    raise evaluations.ScoreFileError(_("The file is larger than %(mb)d MB.", mb=limit // 2**20))
+                checked = evaluations.read_sheet(upload.filename, content, lab_today().year)
+            except evaluations.ScoreFileError as error:
+                form.file.errors.append(error.message)
+            if checked and checked.rows and not checked.problems:
+                form.payload.data = _signer().dumps({"user": current_user.id, "source": form.source.data,
+                                                     "rows": evaluations.serialise(checked.rows)})
+    return render_template("commitments/scores.html", form=form, checked=checked)
+
+
+def _apply(form: ScoresForm):
+    try:
+        payload = _signer().loads(form.payload.data, max_age=PREVIEW_MAX_AGE)
+    except BadSignature:
+        flash(_("This preview has expired. Please upload the file again."), "error")
+        return redirect(url_for("scores.index"))
+    if payload.get("user") != current_user.id:
+        abort(403)
+    if not use_once("scores:" + hashlib.sha256(form.payload.data.encode()).hexdigest()):
+        flash(_("This file has already been imported."), "info")
+        return redirect(url_for("coordinator.index"))
+    stored = evaluations.apply_rows(evaluations.deserialise(payload["rows"]), current_user, payload["source"])
+    judged = judge(stored)
+    db.session.commit()
+    flash(_("%(num)d evaluations stored; %(judged)d commitments judged against them.", num=len(stored),
+            judged=len(judged)), "success")
+    return redirect(url_for("coordinator.index"))

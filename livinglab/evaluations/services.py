@@ -1,0 +1,262 @@
+"""Importing official results: read a sheet, check every row, preview, then apply it all at once.
+
+The sheet has one row per regency and year: `regency_code, year, framework, index` (the published
+index, optional) and one column per indicator code holding its level (1–5). Re-importing the same
+sheet changes nothing.
+"""
+
+import csv
+import io
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import gettext as _
+from openpyxl import load_workbook
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import selectinload
+
+from livinglab.accounts.models import User
+from livinglab.audit.services import record_event
+from livinglab.evaluations.arithmetic import predicate, weighted_index
+from livinglab.evaluations.models import Evaluation, EvaluationScore
+from livinglab.extensions import db
+from livinglab.indicators.models import Framework
+from livinglab.regencies.models import Regency
+
+BASE_COLUMNS = ("regency_code", "year", "framework")
+OPTIONAL_COLUMNS = ("index",)
+MAX_ROWS = 5000
+
+
+class ScoreFileError(ValueError):
+    """The sheet as a whole cannot be used (empty, unreadable, wrong columns)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Problem:
+    line: int
+    column: str
+    message: str
+
+
+@dataclass
+class ScoreRow:
+    """One checked row: what would be stored, and how it compares with what is stored now."""
+
+    line: int
+    regency_code: str
+    regency_name: str
+    framework_code: str
+    year: int
+    levels: dict[str, int]
+    published_index: str | None
+    computed_index: str = ""
+    predicate: str = ""
+    change: str = "new"  # new, changed or unchanged
+    changed_levels: int = 0
+
+
+@dataclass
+class Checked:
+    rows: list[ScoreRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def count(self, change: str) -> int:
+        return sum(1 for row in self.rows if row.change == change)
+
+
+def _table(filename: str, content: bytes) -> list[list]:
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        try:
+            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+            return [list(row) for row in sheet.iter_rows(values_only=True)]
+        except Exception as error:  # openpyxl raises many kinds for a broken file
+            raise ScoreFileError(_("This is not a readable XLSX file.")) from error
+    if name.endswith(".csv"):
+        try:
+            return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+        except UnicodeDecodeError as error:
+            raise ScoreFileError(_("Save the CSV file as UTF-8.")) from error
+    raise ScoreFileError(_("Upload a .csv or .xlsx file."))
+
+
+def _text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
+
+
+def _frameworks() -> dict[str, Framework]:
+    query = select(Framework).options(selectinload(Framework.indicators), selectinload(Framework.bands))
+    return {f.code: f for f in db.session.scalars(query)}
+
+
+def read_sheet(filename: str, content: bytes, current_year: int) -> Checked:
+    """Every row checked against regencies, frameworks, indicators, levels, years and duplicates."""
+    table = [row for row in _table(filename, content) if any(_text(v) for v in row)]
+    if not table:
+        raise ScoreFileError(_("The file is empty."))
+    header = [_text(v) for v in table[0]]
+    lower = [h.lower() for h in header]
+    missing = [name for name in BASE_COLUMNS if name not in lower]
+    if missing:
+        raise ScoreFileError(_("Missing columns: %(columns)s. The first row must name regency_code, year, "
+                               "framework, index (optional) and one column per indicator code.",
+                               columns=", ".join(missing)))
+    if len(table) == 1:
+        raise ScoreFileError(_("The file has a header row but no data rows."))
+    if len(table) > MAX_ROWS + 1:
+        raise ScoreFileError(_("At most %(max)d rows per import.", max=MAX_ROWS))
+    frameworks = _frameworks()
+    known_codes = {i.code.upper() for f in frameworks.values() for i in f.indicators}
+    indicator_columns = {h.upper(): number for number, h in enumerate(header)
+                         if h.lower() not in BASE_COLUMNS + OPTIONAL_COLUMNS and h}
+    unknown = sorted(code for code in indicator_columns if code not in known_codes)
+    if unknown:
+        raise ScoreFileError(_("Unknown columns: %(columns)s.", columns=", ".join(unknown)))
+    regencies = dict(db.session.execute(select(Regency.code, Regency.name)).all())
+    checked, seen = Checked(), {}
+    position = {name: lower.index(name) for name in BASE_COLUMNS + OPTIONAL_COLUMNS if name in lower}
+    for line, row in enumerate(table[1:], start=2):
+        cells = row + [None] * (len(header) - len(row))
+        value = lambda name: _text(cells[position[name]]) if name in position else ""  # noqa: E731
+        found = _check_row(line, value, cells, indicator_columns, frameworks, regencies, current_year)
+        if isinstance(found, list):
+            checked.problems += found
+            continue
+        key = (found.regency_code, found.framework_code, found.year)
+        if key in seen:
+            checked.problems.append(Problem(line, "regency_code", _(
+                "Duplicate: row %(line)d already has %(regency)s for %(year)d.", line=seen[key],
+                regency=found.regency_code, year=found.year)))
+            continue
+        seen[key] = line
+        checked.rows.append(found)
+    if not checked.problems:
+        _compare(checked.rows, frameworks)
+    return checked
+
+
+def _check_row(line, value, cells, indicator_columns, frameworks, regencies, current_year) -> ScoreRow | list[Problem]:
+    problems = []
+    code = value("regency_code")
+    if code not in regencies:
+        problems.append(Problem(line, "regency_code", _("Unknown regency code “%(code)s”.", code=code[:20])))
+    framework = frameworks.get(value("framework"))
+    if framework is None:
+        problems.append(Problem(line, "framework", _("Unknown framework “%(code)s”; use one of %(codes)s.",
+                                                     code=value("framework")[:40], codes=", ".join(frameworks))))
+    year_text = value("year")
+    year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
+    if year is None:
+        problems.append(Problem(line, "year", _("Write the year with four digits, e.g. 2025.")))
+    elif framework and not (framework.first_year <= year <= min(framework.last_year or current_year, current_year)):
+        problems.append(Problem(line, "year", _("%(year)d is not a year of %(framework)s (%(years)s, up to this year).",
+                                                year=year, framework=framework.code, years=framework.years_label)))
+    published = value("index")
+    if published:
+        try:
+            if not 0 <= Decimal(published.replace(",", ".")) <= 5:
+                raise InvalidOperation
+        except InvalidOperation:
+            problems.append(Problem(line, "index", _("The index must be a number from 0 to 5.")))
+    levels = {}
+    if framework:
+        codes = {i.code.upper() for i in framework.indicators}
+        for missing in sorted(codes - set(indicator_columns)):
+            problems.append(Problem(line, missing, _("This framework's indicator has no column.")))
+        for column, number in indicator_columns.items():
+            raw = _text(cells[number])
+            if column not in codes:
+                if raw:
+                    problems.append(Problem(line, column, _("%(code)s is not an indicator of %(framework)s.",
+                                                            code=column, framework=framework.code)))
+                continue
+            if raw not in {"1", "2", "3", "4", "5"}:
+                problems.append(Problem(line, column, _("The level must be a whole number from 1 to 5.")))
+                continue
+            levels[column] = int(raw)
+    if problems:
+        return problems
+    return ScoreRow(line, code, regencies[code], framework.code, year, levels,
+                    published.replace(",", ".") if published else None)
+
+
+def _compare(rows: list[ScoreRow], frameworks: dict[str, Framework]) -> dict[tuple, Evaluation]:
+    """Compute each row's index and predicate and mark it new, changed or unchanged (a few queries);
+    returns the stored evaluations the rows correspond to."""
+    existing = {}
+    if rows:
+        keys = {(r.regency_code, r.year) for r in rows}
+        query = (select(Evaluation).where(Evaluation.regency_code.in_({k[0] for k in keys}),
+                                          Evaluation.year.in_({k[1] for k in keys}))
+                 .options(selectinload(Evaluation.scores).joinedload(EvaluationScore.indicator),
+                          selectinload(Evaluation.framework)))
+        existing = {(e.regency_code, e.framework.code, e.year): e for e in db.session.scalars(query)}
+    for row in rows:
+        framework = frameworks[row.framework_code]
+        ids = {i.code.upper(): i.id for i in framework.indicators}
+        index = weighted_index({ids[c]: level for c, level in row.levels.items()}, framework.indicators)
+        band = predicate(index, framework)
+        row.computed_index, row.predicate = str(index), band.name_id if band else ""
+        old = existing.get((row.regency_code, row.framework_code, row.year))
+        if old is None:
+            continue
+        old_levels = {s.indicator.code.upper(): s.level for s in old.scores}
+        row.changed_levels = sum(1 for c, level in row.levels.items() if old_levels.get(c) != level)
+        same_index = (old.published_index is None and row.published_index is None) or (
+            old.published_index is not None and row.published_index is not None
+            and Decimal(str(old.published_index)) == Decimal(row.published_index))
+        row.change = "unchanged" if row.changed_levels == 0 and same_index else "changed"
+    return existing
+
+
+def apply_rows(rows: list[ScoreRow], by: User | None, source: str, synthetic: bool = False,
+               at: datetime | None = None) -> list[Evaluation]:
+    """Store new and changed rows (the caller commits once: all or nothing); returns what was stored."""
+    frameworks = _frameworks()
+    existing = _compare(rows, frameworks)
+    stored = []
+    for row in (r for r in rows if r.change != "unchanged"):
+        framework = frameworks[row.framework_code]
+        ids = {i.code.upper(): i.id for i in framework.indicators}
+        band = predicate(Decimal(row.computed_index), framework)
+        evaluation = existing.get((row.regency_code, row.framework_code, row.year))
+        values = {"published_index": Decimal(row.published_index) if row.published_index else None,
+                  "computed_index": Decimal(row.computed_index), "predicate_id": band.name_id if band else "",
+                  "predicate_en": band.name_en if band else "", "source": source[:300], "is_synthetic": synthetic}
+        if evaluation is None:
+            evaluation = Evaluation(regency_code=row.regency_code, framework_id=framework.id, year=row.year,
+                                    **values)
+            db.session.add(evaluation)
+            db.session.flush()
+            db.session.execute(insert(EvaluationScore), [
+                {"evaluation_id": evaluation.id, "indicator_id": ids[code], "level": level}
+                for code, level in row.levels.items()])
+        else:
+            for name, value in values.items():
+                setattr(evaluation, name, value)
+            db.session.execute(update(EvaluationScore), [
+                {"id": score.id, "level": row.levels[score.indicator.code.upper()]} for score in evaluation.scores])
+        if at is not None:
+            evaluation.imported_at = at
+        stored.append(evaluation)
+    if stored and by is not None:
+        record_event("evaluations.imported", "evaluations", ",".join(sorted({str(r.year) for r in rows}))[:40],
+                     actor=by, source=source[:300], added=sum(r.change == "new" for r in rows),
+                     changed=sum(r.change == "changed" for r in rows))
+    return stored
+
+
+def serialise(rows: list[ScoreRow]) -> list[dict]:
+    return [asdict(row) for row in rows]
+
+
+def deserialise(data: list[dict]) -> list[ScoreRow]:
+    return [ScoreRow(**item) for item in data]
