@@ -14,7 +14,7 @@ from statistics import mean
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 
 from livinglab.commitments.models import Commitment, CommitmentStatus, CommitmentTarget, Outcome
 from livinglab.evaluations import queries as scores
@@ -124,7 +124,7 @@ def evaluation_years() -> list[int]:
     framework = default_framework()
     if framework is None:
         return []
-    query = select(distinct(Evaluation.year)).where(Evaluation.framework_id == framework.id).order_by(Evaluation.year)
+    query = select(Evaluation.year).where(Evaluation.framework_id == framework.id).distinct().order_by(Evaluation.year)
     return list(db.session.scalars(query))
 
 
@@ -137,9 +137,9 @@ def comparisons(first: int, last: int) -> list[Comparison]:
              .where(Evaluation.framework_id == framework.id, Evaluation.year.in_((first, last))))
     for code, indicator_id, year, level in db.session.execute(query):
         levels[(code, indicator_id)][year] = level
-    committed = set(db.session.execute(
+    committed = {(code, indicator_id) for code, indicator_id in db.session.execute(
         select(Commitment.regency_code, CommitmentTarget.indicator_id).join(CommitmentTarget.commitment)
-        .where(Commitment.status != CommitmentStatus.WITHDRAWN)).tuples())
+        .where(Commitment.status != CommitmentStatus.WITHDRAWN))}
     changes: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
     for (code, indicator_id), years in levels.items():
         if first in years and last in years:

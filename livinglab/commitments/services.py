@@ -95,9 +95,9 @@ def _check(data: CommitmentInput, regency: Regency) -> tuple[User | None, Piece 
     return owner, source, indicators
 
 
-def _set_targets(commitment: Commitment, targets: list[TargetInput]) -> None:
+def _set_targets(commitment: Commitment, regency: Regency, targets: list[TargetInput]) -> None:
     existing = {t.indicator_id: t for t in commitment.targets}
-    official = latest_levels(commitment.regency_code)
+    official = latest_levels(regency.code)
     commitment.targets = [_target(existing.get(t.indicator_id), t, official.get(t.indicator_id)) for t in targets]
 
 
@@ -121,7 +121,7 @@ def create_commitment(by: User, data: CommitmentInput, at: datetime | None = Non
     commitment = Commitment(regency=regency, owner=owner or by, created_by=by, source_piece=source,
                             title=data.title.strip(), description=data.description.strip(),
                             starts_on=data.starts_on, due_on=data.due_on, created_at=at or utcnow())
-    _set_targets(commitment, data.targets)
+    _set_targets(commitment, regency, data.targets)
     commitment.status_changes.append(StatusChange(actor=by, from_status=None, to_status=CommitmentStatus.PLANNED,
                                                   comment="", created_at=at or utcnow()))
     db.session.add(commitment)
@@ -142,7 +142,7 @@ def update_commitment(commitment: Commitment, by: User, data: CommitmentInput) -
     commitment.title, commitment.description = data.title.strip(), data.description.strip()
     commitment.starts_on, commitment.due_on = data.starts_on, data.due_on
     commitment.owner, commitment.source_piece = owner or commitment.owner, source
-    _set_targets(commitment, data.targets)
+    _set_targets(commitment, commitment.regency, data.targets)
     after = {indicators[t.indicator_id].code: [t.baseline_level, t.target_level] for t in data.targets}
     record_event("commitment.updated", "commitment", commitment.id, actor=by, due_on=data.due_on.isoformat(),
                  targets_before=before, targets_after=after)

@@ -1,0 +1,114 @@
+"""Commitments judged against the official scores of their due year; the impact comparison by hand."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from livinglab.commitments import services
+from livinglab.commitments.impact import comparisons, practice_results
+from livinglab.commitments.models import CommitmentStatus, Outcome, lab_today
+from livinglab.commitments.outcomes import commitment_outcome, judge, target_outcome
+from livinglab.evaluations import services as evaluations
+from livinglab.extensions import db
+from livinglab.indicators.queries import framework_by_code
+from livinglab.notifications.models import Notification
+from livinglab.notifications.services import follow
+from livinglab.regencies.models import Regency
+
+O = Outcome
+
+
+@pytest.mark.parametrize("baseline, target, observed, expected", [
+    (1, 3, 3, O.MET), (1, 3, 4, O.MET), (1, 3, 2, O.IMPROVED), (2, 3, 2, O.UNCHANGED), (2, 3, 1, O.FELL),
+])
+def test_target_outcomes(baseline, target, observed, expected):
+    assert target_outcome(baseline, target, observed) is expected
+
+
+@pytest.mark.parametrize("outcomes, expected", [
+    ([O.MET, O.MET], O.MET), ([O.MET, O.FELL], O.IMPROVED), ([O.IMPROVED, O.UNCHANGED], O.IMPROVED),
+    ([O.UNCHANGED, O.UNCHANGED], O.UNCHANGED), ([O.UNCHANGED, O.FELL], O.FELL),
+])
+def test_commitment_outcome_from_its_targets(outcomes, expected):
+    assert commitment_outcome(outcomes) is expected
+
+
+def _indicator(code: str):
+    return next(i for i in framework_by_code("spbe-2020").indicators if i.code == code)
+
+
+def _spbe(code: str) -> int:
+    return _indicator(code).id
+
+
+def _store(regency: str, year: int, levels: dict[str, int], default: int = 2) -> list:
+    framework = framework_by_code("spbe-2020")
+    row = evaluations.ScoreRow(2, regency, regency, "spbe-2020", year,
+                               {i.code: levels.get(i.code, default) for i in framework.indicators}, None)
+    return evaluations.apply_rows([row], None, "Uji")
+
+
+@pytest.fixture
+def sumedang(content, make_user):
+    return make_user("official", regency=db.session.get(Regency, "3211"))
+
+
+def test_an_evaluation_of_the_due_year_judges_the_commitment_and_tells_followers(sumedang, make_commitment, make_user):
+    commitment = make_commitment(owner=sumedang, indicators=[_indicator("I01"), _indicator("I11")],
+                                 title="Arsitektur SPBE", starts_on=date(2024, 1, 10), due_on=date(2024, 12, 31))
+    commitment.targets[1].baseline_level = 2
+    later = make_commitment(owner=sumedang, indicators=[_indicator("I01")], due_on=date(2025, 6, 30),
+                            starts_on=date(2024, 1, 10))
+    withdrawn = make_commitment(owner=sumedang, indicators=[_indicator("I01")], due_on=date(2024, 6, 30),
+                                starts_on=date(2024, 1, 10), status=CommitmentStatus.WITHDRAWN)
+    follower = make_user()
+    follow(follower, "commitment", commitment.id)
+    db.session.commit()
+    changed = judge(_store("3211", 2024, {"I01": 3, "I11": 2}))
+    db.session.commit()
+    assert changed == [commitment] and commitment.outcome is O.IMPROVED and commitment.outcome_year == 2024
+    assert [(t.observed_level, t.outcome) for t in commitment.targets] == [(3, O.MET), (2, O.UNCHANGED)]
+    assert later.outcome is None and withdrawn.outcome is None
+    note = db.session.scalar(select(Notification).where(Notification.user_id == follower.id))
+    assert note.detail == "outcome_improved" and note.link.endswith("#outcome")
+    assert judge(_store("3211", 2024, {"I01": 3, "I11": 2})) == []  # the same scores again: nothing new
+
+
+def test_a_baseline_equal_to_the_latest_official_level_is_marked_official(sumedang, make_commitment):
+    _store("3211", 2023, {"I05": 2})
+    db.session.commit()
+    data = services.CommitmentInput("Kebijakan pusat data", "", lab_today(), lab_today() + timedelta(days=300),
+                                    [services.TargetInput(_spbe("I05"), 2, 4), services.TargetInput(_spbe("I06"), 1, 3)])
+    commitment = services.create_commitment(sumedang, data)
+    db.session.commit()
+    official, own = commitment.targets
+    assert (official.baseline_source.value, official.baseline_year) == ("official", 2023)
+    assert (own.baseline_source.value, own.baseline_year) == ("self_assessed", None)  # official says 2, not 1
+
+
+def test_the_comparison_by_hand(content, make_user, make_commitment):
+    """Two committed regencies (+2 and 0) against three others (+1, +1, -1) on I01, from 2022 to 2024."""
+    data = {"3211": (1, 3), "1606": (2, 2), "3374": (1, 2), "3510": (3, 4), "3401": (3, 2)}
+    for code, (before, after) in data.items():
+        _store(code, 2022, {"I01": before})
+        _store(code, 2024, {"I01": after})
+    for code in ("3211", "1606"):
+        owner = make_user("official", regency=db.session.get(Regency, code))
+        make_commitment(owner=owner, indicators=[_indicator("I01")])
+    db.session.commit()
+    row = next(r for r in comparisons(2022, 2024) if r.indicator.code == "I01")
+    assert (row.committed_n, row.committed_change, row.others_n, row.others_change) == (2, 1.0, 3, pytest.approx(1 / 3))
+    untouched = next(r for r in comparisons(2022, 2024) if r.indicator.code == "I02")
+    assert (untouched.committed_n, untouched.committed_change, untouched.others_n) == (0, None, 5)
+
+
+def test_practice_results_count_adopters_and_outcomes(content, make_user, make_piece, make_commitment):
+    piece = make_piece(title="Praktik yang ditiru")
+    outcomes = [O.MET, O.MET, O.FELL, None]
+    for outcome in outcomes:
+        make_commitment(source_piece_id=piece.id, outcome=outcome)
+    make_commitment(source_piece_id=piece.id, status=CommitmentStatus.WITHDRAWN)
+    result = practice_results()[0]
+    assert result.piece == piece and result.adopters == 4
+    assert (result.outcomes["met"], result.outcomes["fell"], result.outcomes["none"]) == (2, 1, 1)

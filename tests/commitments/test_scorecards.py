@@ -1,0 +1,80 @@
+"""Regency profile, indicator page and impact page: what they show and that their queries stay bounded."""
+
+import pytest
+
+from livinglab.commitments.models import Outcome
+from livinglab.evaluations import services as evaluations
+from livinglab.extensions import db
+from livinglab.indicators.queries import framework_by_code
+from livinglab.regencies.models import Regency
+
+REGENCIES = ["3211", "1606", "3374", "3510", "3401", "3273", "3578", "5103", "3314", "3303", "1602", "1104"]
+
+
+def _load(regencies: list[str], years: range, seed: int = 1) -> None:
+    framework = framework_by_code("spbe-2020")
+    rows = []
+    for r, code in enumerate(regencies):
+        for year in years:
+            levels = {i.code: 1 + (r + i.number + year + seed) % 5 for i in framework.indicators}
+            rows.append(evaluations.ScoreRow(2, code, code, "spbe-2020", year, levels, None))
+    evaluations.apply_rows(rows, None, "Uji", synthetic=True)
+    db.session.commit()
+
+
+def test_regency_profile_shows_history_breakdown_weak_indicators_and_teachers(client, content, make_user, make_piece):
+    _load(["3211", "1606"], range(2022, 2025))
+    strong = framework_by_code("spbe-2020").indicators[0]
+    # make 1606 strong and 3211 weak on the first indicator, and let 1606 publish about it
+    rows = [evaluations.ScoreRow(2, "1606", "", "spbe-2020", 2024, {i.code: 5 if i == strong else 3
+                                                                      for i in framework_by_code("spbe-2020").indicators}, None),
+            evaluations.ScoreRow(2, "3211", "", "spbe-2020", 2024, {i.code: 1 if i == strong else 3
+                                                                      for i in framework_by_code("spbe-2020").indicators}, None)]
+    evaluations.apply_rows(rows, None, "Uji")
+    teacher = make_user("official", regency=db.session.get(Regency, "1606"))
+    make_piece(author=teacher, title="Cara kami naik ke level lima", indicators=[strong])
+    page = client.get("/regencies/3211").get_data(as_text=True)
+    assert "Indeks SPBE per tahun" in page and "<polyline" in page and "data demo sintetis" in page
+    assert "Rata-rata level per domain, 2024" in page and "Cara kami naik ke level lima" in page
+    assert page.index(strong.code) < page.index("Cara kami naik")
+    csv = client.get("/regencies/3211/scores.csv").data.decode("utf-8-sig")
+    assert csv.splitlines()[0].startswith("year,framework,index_recomputed") and len(csv.splitlines()) == 4
+
+
+def test_indicator_page_shows_the_spread_and_the_risers(client, content):
+    _load(REGENCIES[:4], range(2022, 2025))
+    indicator = framework_by_code("spbe-2020").indicators[2]
+    page = client.get(f"/indicators/{indicator.code}").get_data(as_text=True)
+    assert "Jumlah daerah pada setiap level, per tahun" in page and "Daerah yang naik paling tinggi" in page
+    rows = client.get(f"/indicators/{indicator.code}/levels.csv").data.decode("utf-8-sig").splitlines()
+    assert rows[0] == "year,level_1,level_2,level_3,level_4,level_5" and len(rows) == 4
+    assert all(sum(map(int, row.split(",")[1:])) == 4 for row in rows[1:])
+
+
+@pytest.mark.parametrize("url", ["/regencies/3211", "/indicators/I01", "/impact"])
+def test_queries_do_not_grow_with_regencies_years_and_indicators(client, content, count_queries, url):
+    counts = []
+    for regencies, years, seed in ((REGENCIES[:3], range(2023, 2025), 1), (REGENCIES, range(2021, 2026), 2)):
+        _load(regencies, years, seed)
+        client.get(url)
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts
+
+
+def test_impact_page_labels_the_comparison_and_offers_its_data(client, content):
+    _load(REGENCIES[:5], range(2022, 2025))
+    page = client.get("/impact").get_data(as_text=True)
+    assert "bukan bukti sebab-akibat" in page and "/impact.csv?from=2022&amp;to=2024" in page
+    rows = client.get("/impact.csv?from=2022&to=2024").data.decode("utf-8-sig").splitlines()
+    assert rows[0].startswith("indicator,from_year,to_year") and len(rows) == 48
+
+
+def test_dashboard_counts_outcomes(client, make_user, login_as, make_commitment):
+    for outcome in (Outcome.MET, Outcome.MET, Outcome.FELL):
+        make_commitment(outcome=outcome, outcome_year=2025)
+    login_as(make_user("coordinator"))
+    page = client.get("/coordinator").get_data(as_text=True)
+    assert "Hasil penilaian berdasarkan nilai resmi" in page
+    assert '<strong>2</strong> target tercapai' in page and '<strong>1</strong> turun' in page

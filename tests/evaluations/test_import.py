@@ -1,0 +1,125 @@
+"""Importing official results: every bad input is reported by row and column, nothing half-done."""
+
+import io
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from livinglab.commitments.models import lab_today
+from livinglab.evaluations import services
+from livinglab.evaluations.models import Evaluation, EvaluationScore
+from livinglab.extensions import db
+from livinglab.indicators.queries import framework_by_code
+
+
+def _codes() -> list[str]:
+    return [i.code for i in framework_by_code("spbe-2020").indicators]
+
+
+def _csv(rows: list[list], header: list[str] | None = None) -> bytes:
+    header = header or ["regency_code", "year", "framework", "index", *_codes()]
+    lines = [",".join(header)] + [",".join(str(v) for v in row) for row in rows]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _row(code="3211", year=2024, level=3, index="", **levels) -> list:
+    return [code, year, "spbe-2020", index, *(levels.get(c, level) for c in _codes())]
+
+
+def _read(content: bytes, name="hasil.csv"):
+    return services.read_sheet(name, content, lab_today().year)
+
+
+def test_a_clean_sheet_is_previewed_then_stored_and_reimporting_changes_nothing(content):
+    checked = _read(_csv([_row("3211", 2024, 3, "3.00"), _row("1606", 2024, 4)]))
+    assert checked.problems == [] and [r.change for r in checked.rows] == ["new", "new"]
+    assert checked.rows[0].computed_index == "3.000" and checked.rows[0].predicate == "Baik"
+    assert db.session.scalar(select(func.count()).select_from(Evaluation)) == 0  # a preview stores nothing
+    stored = services.apply_rows(checked.rows, None, "Surat uji")
+    db.session.commit()
+    assert len(stored) == 2 and db.session.scalar(select(func.count()).select_from(EvaluationScore)) == 2 * 47
+    again = _read(_csv([_row("3211", 2024, 3, "3.00"), _row("1606", 2024, 4)]))
+    assert [r.change for r in again.rows] == ["unchanged", "unchanged"]
+    assert services.apply_rows(again.rows, None, "Surat uji") == []
+    changed = _read(_csv([_row("3211", 2024, 3, "3.00", I01=5)]))
+    assert changed.rows[0].change == "changed" and changed.rows[0].changed_levels == 1
+    services.apply_rows(changed.rows, None, "Surat koreksi")
+    db.session.commit()
+    evaluation = db.session.scalar(select(Evaluation).where(Evaluation.regency_code == "3211"))
+    assert evaluation.source == "Surat koreksi" and float(evaluation.computed_index) > 3
+
+
+def test_a_published_index_that_differs_is_kept_and_flagged(content):
+    checked = _read(_csv([_row("3211", 2024, 3, "3.40")]))
+    services.apply_rows(checked.rows, None, "Uji")
+    db.session.commit()
+    evaluation = db.session.scalar(select(Evaluation))
+    assert float(evaluation.published_index) == 3.4 and evaluation.index_gap == pytest.approx(0.4)
+
+
+@pytest.mark.parametrize("rows, column, words", [
+    ([{"code": "9999"}], "regency_code", "tidak dikenal"),
+    ([{"level": 6}], "I01", "1 sampai 5"),
+    ([{"level": 0}], "I01", "1 sampai 5"),
+    ([{"I05": "tiga"}], "I05", "1 sampai 5"),
+    ([{"I07": ""}], "I07", "1 sampai 5"),
+    ([{"year": 2019}], "year", "bukan tahun spbe-2020"),
+    ([{"year": 2031}], "year", "bukan tahun"),
+    ([{"year": "24"}], "year", "empat angka"),
+    ([{"index": "7"}], "index", "0 sampai 5"),
+    ([{}, {}], "regency_code", "Ganda: baris 2"),
+])
+def test_bad_rows_are_reported_by_row_and_column(content, rows, column, words):
+    checked = _read(_csv([_row(**row) for row in rows]))
+    assert any(p.column == column and words in p.message for p in checked.problems), checked.problems
+
+
+def test_one_bad_row_stops_the_whole_file(client, make_user, login_as, content):
+    login_as(make_user("coordinator"))
+    sheet = _csv([_row("3211"), _row("1606", level=9)])
+    page = client.post("/coordinator/scores", data={"source": "Surat uji", "file": (io.BytesIO(sheet), "hasil.csv")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert "Tidak ada yang diimpor" in page and "Konfirmasi dan simpan" not in page
+    assert db.session.scalar(select(func.count()).select_from(Evaluation)) == 0
+
+
+def test_an_indicator_of_another_framework_is_refused(content):
+    header = ["regency_code", "year", "framework", *_codes(), "P01"]
+    checked = _read(_csv([[*_row()[:3], *[3] * 47, 4]], header=header))
+    assert any(p.column == "P01" and "bukan indikator spbe-2020" in p.message for p in checked.problems)
+
+
+@pytest.mark.parametrize("name, content_bytes, words", [
+    ("kosong.csv", b"", "kosong"),
+    ("judul.csv", b"regency_code,year,framework,I01\n", "tanpa baris data"),
+    ("kolom.csv", b"kode,tahun\n3211,2024\n", "Kolom tidak ada: regency_code, year, framework"),
+    ("aneh.csv", b"regency_code,year,framework,X99\n3211,2024,spbe-2020,3\n", "Kolom tidak dikenal: X99"),
+    ("gambar.gif", b"GIF89a", "Unggah berkas .csv atau .xlsx"),
+])
+def test_unusable_files_are_refused_with_a_reason(content, name, content_bytes, words):
+    with pytest.raises(services.ScoreFileError, match=words):
+        _read(content_bytes, name)
+
+
+def test_missing_indicator_columns_are_listed(content):
+    header = ["regency_code", "year", "framework", *_codes()[:-2]]
+    checked = _read(_csv([_row()[:3] + [3] * 45], header=header))
+    assert {p.column for p in checked.problems} == set(_codes()[-2:])
+
+
+def test_xlsx_sheets_are_read_like_csv(content):
+    book = Workbook()
+    book.active.append(["regency_code", "year", "framework", *_codes()])
+    book.active.append(["3211", 2025, "spbe-2020", *[4] * 47])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    checked = _read(buffer.getvalue(), "hasil.xlsx")
+    assert checked.problems == [] and checked.rows[0].computed_index == "4.000"
+
+
+@pytest.mark.parametrize("role", ["peer", "official"])
+def test_only_coordinators_import(client, make_user, login_as, role):
+    login_as(make_user(role))
+    assert client.get("/coordinator/scores").status_code == 403
+    assert client.post("/coordinator/scores", data={"source": "x", "payload": "y"}).status_code == 403
