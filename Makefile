@@ -6,7 +6,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 CATALOG := livinglab/translations
 
-.PHONY: run test install translations extract-messages update-messages setup-db clean bench-search bench-commitments
+.PHONY: run test install translations extract-messages update-messages setup-db clean bench-search bench-commitments bench-evaluations
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -49,3 +49,6 @@ bench-search: install
 
 bench-commitments: install
 	$(BIN)/python bench/commitments_bench.py --sizes $${SIZES:-1000,10000} --rounds $${ROUNDS:-7}
+
+bench-evaluations: install
+	$(BIN)/python bench/evaluations_bench.py --rounds $${ROUNDS:-5}

@@ -21,7 +21,7 @@ from livinglab.audit.services import record_event
 from livinglab.evaluations.arithmetic import predicate, weighted_index
 from livinglab.evaluations.models import Evaluation, EvaluationScore
 from livinglab.extensions import db
-from livinglab.indicators.models import Framework
+from livinglab.indicators.models import Framework, Indicator
 from livinglab.regencies.models import Regency
 
 BASE_COLUMNS = ("regency_code", "year", "framework")
@@ -188,17 +188,37 @@ def _check_row(line, value, cells, indicator_columns, frameworks, regencies, cur
                     published.replace(",", ".") if published else None)
 
 
-def _compare(rows: list[ScoreRow], frameworks: dict[str, Framework]) -> dict[tuple, Evaluation]:
-    """Compute each row's index and predicate and mark it new, changed or unchanged (a few queries);
-    returns the stored evaluations the rows correspond to."""
-    existing = {}
-    if rows:
-        keys = {(r.regency_code, r.year) for r in rows}
-        query = (select(Evaluation).where(Evaluation.regency_code.in_({k[0] for k in keys}),
-                                          Evaluation.year.in_({k[1] for k in keys}))
-                 .options(selectinload(Evaluation.scores).joinedload(EvaluationScore.indicator),
-                          selectinload(Evaluation.framework)))
-        existing = {(e.regency_code, e.framework.code, e.year): e for e in db.session.scalars(query)}
+@dataclass
+class Stored:
+    """What is stored for one regency, framework and year, read as plain values."""
+
+    evaluation_id: int
+    published_index: Decimal | None
+    scores: dict[str, tuple[int, int]] = field(default_factory=dict)  # indicator code → (score id, level)
+
+
+def _stored(rows: list[ScoreRow]) -> dict[tuple[str, str, int], Stored]:
+    """The stored results the rows correspond to, in one query without building ORM objects."""
+    if not rows:
+        return {}
+    query = (select(Evaluation.id, Evaluation.regency_code, Framework.code, Evaluation.year, Evaluation.published_index,
+                    EvaluationScore.id, Indicator.code, EvaluationScore.level)
+             .join(Framework, Framework.id == Evaluation.framework_id)
+             .outerjoin(EvaluationScore, EvaluationScore.evaluation_id == Evaluation.id)
+             .outerjoin(Indicator, Indicator.id == EvaluationScore.indicator_id)
+             .where(Evaluation.regency_code.in_({r.regency_code for r in rows}),
+                    Evaluation.year.in_({r.year for r in rows})))
+    stored: dict[tuple[str, str, int], Stored] = {}
+    for evaluation_id, regency, framework, year, published, score_id, code, level in db.session.execute(query):
+        entry = stored.setdefault((regency, framework, year), Stored(evaluation_id, published))
+        if score_id is not None:
+            entry.scores[code.upper()] = (score_id, level)
+    return stored
+
+
+def _compare(rows: list[ScoreRow], frameworks: dict[str, Framework]) -> dict[tuple[str, str, int], Stored]:
+    """Compute each row's index and predicate and mark it new, changed or unchanged; returns what is stored."""
+    existing = _stored(rows)
     for row in rows:
         framework = frameworks[row.framework_code]
         ids = {i.code.upper(): i.id for i in framework.indicators}
@@ -208,11 +228,10 @@ def _compare(rows: list[ScoreRow], frameworks: dict[str, Framework]) -> dict[tup
         old = existing.get((row.regency_code, row.framework_code, row.year))
         if old is None:
             continue
-        old_levels = {s.indicator.code.upper(): s.level for s in old.scores}
-        row.changed_levels = sum(1 for c, level in row.levels.items() if old_levels.get(c) != level)
-        same_index = (old.published_index is None and row.published_index is None) or (
-            old.published_index is not None and row.published_index is not None
-            and Decimal(str(old.published_index)) == Decimal(row.published_index))
+        row.changed_levels = sum(1 for c, level in row.levels.items() if old.scores.get(c, (None, None))[1] != level)
+        published = Decimal(row.published_index) if row.published_index else None
+        same_index = (old.published_index is None) == (published is None) and (
+            published is None or Decimal(str(old.published_index)) == published)
         row.change = "unchanged" if row.changed_levels == 0 and same_index else "changed"
     return existing
 
@@ -222,36 +241,43 @@ def apply_rows(rows: list[ScoreRow], by: User | None, source: str, synthetic: bo
     """Store new and changed rows (the caller commits once: all or nothing); returns what was stored."""
     frameworks = _frameworks()
     existing = _compare(rows, frameworks)
-    stored = []
+    stored, new_scores, changed_scores = [], [], []
     for row in (r for r in rows if r.change != "unchanged"):
         framework = frameworks[row.framework_code]
-        ids = {i.code.upper(): i.id for i in framework.indicators}
         band = predicate(Decimal(row.computed_index), framework)
-        evaluation = existing.get((row.regency_code, row.framework_code, row.year))
         values = {"published_index": Decimal(row.published_index) if row.published_index else None,
                   "computed_index": Decimal(row.computed_index), "predicate_id": band.name_id if band else "",
                   "predicate_en": band.name_en if band else "", "source": source[:300], "is_synthetic": synthetic}
-        if evaluation is None:
-            evaluation = Evaluation(regency_code=row.regency_code, framework_id=framework.id, year=row.year,
-                                    **values)
+        old = existing.get((row.regency_code, row.framework_code, row.year))
+        if old is None:
+            evaluation = Evaluation(regency_code=row.regency_code, framework_id=framework.id, year=row.year, **values)
             db.session.add(evaluation)
-            db.session.flush()
-            db.session.execute(insert(EvaluationScore), [
-                {"evaluation_id": evaluation.id, "indicator_id": ids[code], "level": level}
-                for code, level in row.levels.items()])
         else:
+            evaluation = db.session.get(Evaluation, old.evaluation_id)
             for name, value in values.items():
                 setattr(evaluation, name, value)
-            db.session.execute(update(EvaluationScore), [
-                {"id": score.id, "level": row.levels[score.indicator.code.upper()]} for score in evaluation.scores])
+            changed_scores += [{"id": old.scores[code][0], "level": level} for code, level in row.levels.items()
+                               if code in old.scores and old.scores[code][1] != level]
         if at is not None:
             evaluation.imported_at = at
-        stored.append(evaluation)
+        stored.append((evaluation, row, framework, old))
+    db.session.flush()
+    for evaluation, row, framework, old in stored:
+        ids = {i.code.upper(): i.id for i in framework.indicators}
+        known = old.scores if old else {}
+        new_scores += [{"evaluation_id": evaluation.id, "indicator_id": ids[code], "level": level}
+                       for code, level in row.levels.items() if code not in known]
+    if new_scores:
+        db.session.execute(insert(EvaluationScore), new_scores)
+    if changed_scores:
+        db.session.execute(update(EvaluationScore), changed_scores)
+    for evaluation, *_rest in stored:
+        db.session.expire(evaluation, ["scores"])
     if stored and by is not None:
         record_event("evaluations.imported", "evaluations", ",".join(sorted({str(r.year) for r in rows}))[:40],
                      actor=by, source=source[:300], added=sum(r.change == "new" for r in rows),
                      changed=sum(r.change == "changed" for r in rows))
-    return stored
+    return [evaluation for evaluation, *_rest in stored]
 
 
 def serialise(rows: list[ScoreRow]) -> list[dict]:

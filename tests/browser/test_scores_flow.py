@@ -1,0 +1,65 @@
+"""A coordinator imports a year of official results, checks the preview and confirms; the regency profile
+and a commitment due that year show the new outcome. The profile, indicator and impact pages pass axe-core."""
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
+
+from livinglab.commitments.models import Commitment
+from livinglab.extensions import db
+from livinglab.indicators.queries import framework_by_code
+from tests.browser.conftest import serious_violations
+
+WORDS = {
+    "id": {"dashboard": "Dasbor", "import": "Impor nilai resmi", "source": "Sumber hasil ini", "file": "Berkas CSV atau XLSX",
+           "check": "Periksa berkas", "changed": "berubah", "confirm": "Konfirmasi dan simpan", "unchanged": "tidak berubah",
+           "profile_title": "Hasil resmi evaluasi SPBE"},
+    "en": {"dashboard": "Dashboard", "import": "Import official scores", "source": "Source of these results",
+           "file": "CSV or XLSX file", "check": "Check the file", "changed": "changed", "confirm": "Confirm and store",
+           "unchanged": "unchanged", "profile_title": "Official SPBE results"},
+}
+
+
+def _coordinator(browser: Browser, site: str, language: str) -> Page:
+    page = browser.new_context().new_page()
+    page.goto(f"{site}/login")
+    page.locator("#email").fill("koordinator@livinglab.example.org")
+    page.locator("#password").fill("livinglab-demo-2026")
+    page.locator("main form button[type=submit]").click()
+    page.goto(f"{site}/language/{language}?next=/")
+    return page
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_import_a_year_and_see_the_outcome(browser: Browser, live_app, demo_site: str, axe, tmp_path, language: str):
+    words = WORDS[language]
+    with live_app.app_context():
+        codes = [i.code for i in framework_by_code("spbe-2020").indicators]
+        commitment_id = db.session.scalars(select(Commitment.id).where(Commitment.regency_code == "3303",
+                                                                       Commitment.outcome.is_not(None))).one()
+    sheet = tmp_path / "hasil-2025.csv"
+    levels = ["1" if code == "I23" else "3" for code in codes]  # the committed indicator stays at its baseline
+    sheet.write_text("regency_code,year,framework,index," + ",".join(codes) + "\n"
+                     + "3303,2025,spbe-2020,2.95," + ",".join(levels) + "\n", encoding="utf-8")
+
+    page = _coordinator(browser, demo_site, language)
+    page.get_by_role("link", name=words["dashboard"], exact=True).click()
+    page.get_by_role("link", name=words["import"]).click()
+    page.get_by_label(words["source"]).fill("Uji peramban: surat hasil evaluasi 2025")
+    page.get_by_label(words["file"]).set_input_files(str(sheet))
+    page.get_by_role("button", name=words["check"]).click()
+    expect(page.locator("table.data-table tbody tr").first).to_contain_text(words["changed"])
+    assert serious_violations(axe, page) == []
+    page.get_by_role("button", name=words["confirm"]).click()
+    expect(page.locator(".flash-success")).to_be_visible()
+
+    page.goto(f"{demo_site}/regencies/3303")
+    expect(page.get_by_role("heading", name=words["profile_title"])).to_be_visible()
+    expect(page.locator("section[aria-labelledby=scores-title] .lead")).to_contain_text("2025")
+    assert serious_violations(axe, page) == []
+    page.goto(f"{demo_site}/commitments/{commitment_id}")
+    expect(page.locator("#outcome")).to_contain_text(words["unchanged"])
+    page.goto(f"{demo_site}/indicators/I23")
+    assert serious_violations(axe, page) == []
+    page.goto(f"{demo_site}/impact")
+    assert serious_violations(axe, page) == []
