@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from livinglab.audit.services import record_event
 from livinglab.commitments.models import lab_today
-from livinglab.commitments.outcomes import judge
+from livinglab.commitments.outcomes import judge, judge_all
 from livinglab.commitments.reminders import send_reminders
 from livinglab.evaluations import services as evaluations
 from livinglab.extensions import db
@@ -21,6 +21,14 @@ def remind() -> None:
     milestones, late = send_reminders(lab_today())
     db.session.commit()
     click.echo(f"Reminders: {milestones} milestones due soon, {late} overdue commitments.")
+
+
+@cli.command("judge")
+def judge_command() -> None:
+    """Judge every commitment again against the stored official scores of its due year."""
+    changed = judge_all()
+    db.session.commit()
+    click.echo(f"Outcomes changed: {changed}.")
 
 
 scores_cli = AppGroup("evaluations", help="Official SPBE results.")

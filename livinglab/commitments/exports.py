@@ -34,7 +34,7 @@ def rows(data: list[tuple], site_url: str) -> Iterable[list]:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _inert(value):
+def inert(value):
     """Text a spreadsheet would run as a formula (=, +, -, @) gets a leading apostrophe."""
     return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
@@ -44,7 +44,7 @@ def to_csv(data: Iterable[list]) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow(_columns())
     for row in data:
-        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date) else _inert(v) for v in row])
+        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date) else inert(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

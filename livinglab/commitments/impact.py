@@ -10,13 +10,16 @@ import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from statistics import mean
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
-from livinglab.commitments.models import Commitment, CommitmentStatus, CommitmentTarget, Outcome
+from livinglab.commitments.exports import inert
+from livinglab.commitments.models import BaselineSource, Commitment, CommitmentStatus, CommitmentTarget, Outcome
 from livinglab.evaluations import queries as scores
 from livinglab.evaluations.models import Evaluation, EvaluationScore
 from livinglab.extensions import db
@@ -59,7 +62,7 @@ def _published_pieces_from(regencies_by_indicator: dict[int, set[str]], exclude:
              .where(Piece.status == PieceStatus.PUBLISHED,
                     PieceIndicator.indicator_id.in_({i for i, _code in wanted}),
                     Piece.regency_code.in_({code for _i, code in wanted}))
-             .order_by(Piece.published_at.desc()))
+             .options(joinedload(Piece.regency)).order_by(Piece.published_at.desc()))
     found: dict[int, list[Piece]] = defaultdict(list)
     for indicator_id, piece in db.session.execute(query):
         if (indicator_id, piece.regency_code) in wanted and len(found[indicator_id]) < 3:
@@ -74,7 +77,9 @@ def regency_scorecard(regency_code: str) -> Scorecard | None:
     latest = scores.latest_evaluation(regency_code)
     self_assessed = dict(db.session.execute(
         select(CommitmentTarget.indicator_id, CommitmentTarget.baseline_level).join(CommitmentTarget.commitment)
-        .where(Commitment.regency_code == regency_code).order_by(Commitment.created_at)).all())
+        .where(Commitment.regency_code == regency_code, Commitment.status != CommitmentStatus.WITHDRAWN,
+               CommitmentTarget.baseline_source == BaselineSource.SELF_ASSESSED)
+        .order_by(Commitment.created_at)).all())
     lines = sorted((IndicatorLine(s.indicator, s.level, latest.year, self_assessed.get(s.indicator_id))
                     for s in latest.scores), key=lambda line: (line.level, line.indicator.number))
     weak = [line.indicator.id for line in lines if line.level <= WEAK_LEVEL]
@@ -137,9 +142,11 @@ def comparisons(first: int, last: int) -> list[Comparison]:
              .where(Evaluation.framework_id == framework.id, Evaluation.year.in_((first, last))))
     for code, indicator_id, year, level in db.session.execute(query):
         levels[(code, indicator_id)][year] = level
+    # Committed means a commitment (not withdrawn) running during the compared years.
     committed = {(code, indicator_id) for code, indicator_id in db.session.execute(
         select(Commitment.regency_code, CommitmentTarget.indicator_id).join(CommitmentTarget.commitment)
-        .where(Commitment.status != CommitmentStatus.WITHDRAWN))}
+        .where(Commitment.status != CommitmentStatus.WITHDRAWN, Commitment.starts_on <= date(last, 12, 31),
+               Commitment.due_on >= date(first, 1, 1)))}
     changes: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
     for (code, indicator_id), years in levels.items():
         if first in years and last in years:
@@ -186,8 +193,10 @@ def _years() -> tuple[list[int], int | None, int | None]:
 def index():
     years, first, last = _years()
     rows = comparisons(first, last) if first else []
+    synthetic = first is not None and db.session.scalar(
+        select(Evaluation.id).where(Evaluation.is_synthetic, Evaluation.year.in_((first, last))).limit(1)) is not None
     return render_template("commitments/impact.html", years=years, first=first, last=last, rows=rows,
-                           practices=practice_results())
+                           practices=practice_results(), synthetic=synthetic)
 
 
 def csv_response(name: str, header: list[str], rows: list[list]) -> Response:
@@ -195,7 +204,7 @@ def csv_response(name: str, header: list[str], rows: list[list]) -> Response:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([inert(value) for value in row] for row in rows)
     return Response(("\ufeff" + buffer.getvalue()).encode("utf-8"), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

@@ -62,6 +62,43 @@ def judge(evaluations: Iterable[Evaluation], notify: bool = True) -> list[Commit
     return changed
 
 
+def rejudge(commitments: Iterable[Commitment]) -> list[Commitment]:
+    """Judge commitments again from the stored scores of their due year: after they are created, moved to
+    another due date, withdrawn or reopened. Withdrawn commitments lose their outcome."""
+    changed = []
+    for commitment in commitments:
+        if commitment.status is CommitmentStatus.WITHDRAWN:
+            if commitment.outcome is not None:
+                commitment.outcome = commitment.outcome_year = None
+                for target in commitment.targets:
+                    target.observed_level = target.observed_year = target.outcome = None
+                changed.append(commitment)
+            continue
+        query = (select(Evaluation).where(Evaluation.regency_code == commitment.regency_code,
+                                          Evaluation.year == commitment.due_on.year)
+                 .options(selectinload(Evaluation.scores)))
+        evaluations = list(db.session.scalars(query))
+        if evaluations:
+            changed += judge(evaluations[:1] if len(evaluations) == 1 else _matching(evaluations, commitment))
+        elif commitment.outcome is not None:  # the due year moved to a year without scores
+            commitment.outcome = commitment.outcome_year = None
+            for target in commitment.targets:
+                target.observed_level = target.observed_year = target.outcome = None
+            changed.append(commitment)
+    return changed
+
+
+def _matching(evaluations: list[Evaluation], commitment: Commitment) -> list[Evaluation]:
+    """Of several frameworks' results for one year, the one that scores the commitment's indicators."""
+    wanted = {t.indicator_id for t in commitment.targets}
+    return sorted(evaluations, key=lambda e: -len(wanted & {s.indicator_id for s in e.scores}))[:1]
+
+
+def judge_all() -> int:
+    """Judge every commitment against the stored scores (for cron or after a repair); returns how many changed."""
+    return len(rejudge(db.session.scalars(select(Commitment).options(selectinload(Commitment.targets)))))
+
+
 def _judge_target(target: CommitmentTarget, levels: dict[int, int], year: int) -> Outcome | None:
     observed = levels.get(target.indicator_id)
     if observed is None:

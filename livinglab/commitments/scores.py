@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField, StringField
 
 from livinglab.accounts.forms import length, required
@@ -83,7 +84,12 @@ def _apply(form: ScoresForm):
         return redirect(url_for("coordinator.index"))
     stored = evaluations.apply_rows(evaluations.deserialise(payload["rows"]), current_user, payload["source"])
     judged = judge(stored)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same preview confirmed twice at the same moment
+        db.session.rollback()
+        flash(_("This file has already been imported."), "info")
+        return redirect(url_for("coordinator.index"))
     flash(_("%(num)d evaluations stored; %(judged)d commitments judged against them.", num=len(stored),
             judged=len(judged)), "success")
     return redirect(url_for("coordinator.index"))

@@ -103,6 +103,9 @@ def _set_targets(commitment: Commitment, regency: Regency, targets: list[TargetI
 
 def _target(row: CommitmentTarget | None, data: TargetInput, official: tuple[int, int] | None) -> CommitmentTarget:
     """A baseline equal to the regency's latest official level counts as official; any other is self-assessed."""
+    if row is not None and row.baseline_level == data.baseline_level:
+        row.target_level = data.target_level  # an unchanged baseline keeps its source and year
+        return row
     row = row or CommitmentTarget(indicator_id=data.indicator_id)
     row.baseline_level, row.target_level = data.baseline_level, data.target_level
     if official and official[0] == data.baseline_level:

@@ -20,6 +20,7 @@ from livinglab.commitments.forms import (
     StatusForm,
 )
 from livinglab.commitments.models import LAB_TIMEZONE, Commitment, CommitmentStatus, Milestone, lab_today
+from livinglab.commitments.outcomes import rejudge
 from livinglab.commitments.permissions import (
     allowed_statuses,
     can_view_commitment,
@@ -112,6 +113,7 @@ def new():
             db.session.rollback()
             _field_error(form, error)
         else:
+            rejudge([commitment])  # due in a year whose scores are already in
             db.session.commit()
             flash(_("Your commitment is registered. Add milestones so others can follow along."), "success")
             return redirect(url_for("commitments.detail", commitment_id=commitment.id))
@@ -147,6 +149,7 @@ def edit(commitment_id: int):
             db.session.rollback()
             _field_error(form, error)
         else:
+            rejudge([commitment])
             db.session.commit()
             flash(_("The commitment is saved."), "success")
             return redirect(url_for("commitments.detail", commitment_id=commitment.id))
@@ -188,6 +191,7 @@ def change_status(commitment_id: int):
             db.session.rollback()
             form.comment.errors.append(error.message)
         else:
+            rejudge([commitment])
             db.session.commit()
             flash(_("The status is now “%(status)s”.", status=STATUS_LABELS[commitment.status]), "success")
             return redirect(url_for("commitments.detail", commitment_id=commitment.id, _anchor="timeline"))

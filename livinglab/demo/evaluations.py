@@ -58,7 +58,7 @@ def synthetic_rows(commitments_path: Path) -> list[evaluations.ScoreRow]:
 
 def load_demo_evaluations(commitments_path: Path) -> int:
     """Store the synthetic results not there yet and judge the demo commitments; returns evaluations stored."""
-    stored = evaluations.apply_rows(synthetic_rows(commitments_path), None, SOURCE, synthetic=True)
+    stored = evaluations.apply_rows(synthetic_rows(commitments_path), None, SOURCE, synthetic=True, add_only=True)
     judge(stored)
     db.session.flush()
     return len(stored)

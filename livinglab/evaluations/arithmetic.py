@@ -11,8 +11,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from livinglab.indicators.models import Framework, Indicator, PredicateBand
 
 
-def weighted_index(levels: Mapping[int, int], indicators: Iterable[Indicator]) -> Decimal:
-    """Weighted mean of the levels of the given indicators (ids → level), rounded to 3 decimals."""
+def weighted_index(levels: Mapping[int, int], indicators: Iterable[Indicator], exact: bool = False) -> Decimal:
+    """Weighted mean of the levels of the given indicators (ids → level), rounded to 3 decimals for storing
+    and showing; `exact` gives the unrounded value, which decides the predicate."""
     total = weight = Decimal(0)
     for indicator in indicators:
         if indicator.id in levels:
@@ -20,7 +21,8 @@ def weighted_index(levels: Mapping[int, int], indicators: Iterable[Indicator]) -
             weight += Decimal(indicator.weight_percent)
     if not weight:
         return Decimal(0)
-    return (total / weight).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+    value = total / weight
+    return value if exact else value.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
 
 
 def predicate(index: Decimal | float, framework: Framework) -> PredicateBand | None:

@@ -99,11 +99,15 @@ def _frameworks() -> dict[str, Framework]:
 
 def read_sheet(filename: str, content: bytes, current_year: int) -> Checked:
     """Every row checked against regencies, frameworks, indicators, levels, years and duplicates."""
-    table = [row for row in _table(filename, content) if any(_text(v) for v in row)]
-    if not table:
+    numbered = [(line, row) for line, row in enumerate(_table(filename, content), start=1) if any(_text(v) for v in row)]
+    if not numbered:
         raise ScoreFileError(_("The file is empty."))
+    table = [row for _line, row in numbered]
     header = [_text(v) for v in table[0]]
     lower = [h.lower() for h in header]
+    repeated = sorted({h for h in (x.upper() for x in header if x) if [y.upper() for y in header].count(h) > 1})
+    if repeated:
+        raise ScoreFileError(_("Columns named twice: %(columns)s.", columns=", ".join(repeated)))
     missing = [name for name in BASE_COLUMNS if name not in lower]
     if missing:
         raise ScoreFileError(_("Missing columns: %(columns)s. The first row must name regency_code, year, "
@@ -123,7 +127,7 @@ def read_sheet(filename: str, content: bytes, current_year: int) -> Checked:
     regencies = dict(db.session.execute(select(Regency.code, Regency.name)).all())
     checked, seen = Checked(), {}
     position = {name: lower.index(name) for name in BASE_COLUMNS + OPTIONAL_COLUMNS if name in lower}
-    for line, row in enumerate(table[1:], start=2):
+    for line, row in numbered[1:]:
         cells = row + [None] * (len(header) - len(row))
         value = lambda name: _text(cells[position[name]]) if name in position else ""  # noqa: E731
         found = _check_row(line, value, cells, indicator_columns, frameworks, regencies, current_year)
@@ -184,8 +188,8 @@ def _check_row(line, value, cells, indicator_columns, frameworks, regencies, cur
             levels[column] = int(raw)
     if problems:
         return problems
-    return ScoreRow(line, code, regencies[code], framework.code, year, levels,
-                    published.replace(",", ".") if published else None)
+    published_value = str(Decimal(published.replace(",", ".")).quantize(Decimal("0.001"))) if published else None
+    return ScoreRow(line, code, regencies[code], framework.code, year, levels, published_value)
 
 
 @dataclass
@@ -194,6 +198,7 @@ class Stored:
 
     evaluation_id: int
     published_index: Decimal | None
+    is_synthetic: bool
     scores: dict[str, tuple[int, int]] = field(default_factory=dict)  # indicator code → (score id, level)
 
 
@@ -202,28 +207,32 @@ def _stored(rows: list[ScoreRow]) -> dict[tuple[str, str, int], Stored]:
     if not rows:
         return {}
     query = (select(Evaluation.id, Evaluation.regency_code, Framework.code, Evaluation.year, Evaluation.published_index,
-                    EvaluationScore.id, Indicator.code, EvaluationScore.level)
+                    Evaluation.is_synthetic, EvaluationScore.id, Indicator.code, EvaluationScore.level)
              .join(Framework, Framework.id == Evaluation.framework_id)
              .outerjoin(EvaluationScore, EvaluationScore.evaluation_id == Evaluation.id)
              .outerjoin(Indicator, Indicator.id == EvaluationScore.indicator_id)
              .where(Evaluation.regency_code.in_({r.regency_code for r in rows}),
                     Evaluation.year.in_({r.year for r in rows})))
     stored: dict[tuple[str, str, int], Stored] = {}
-    for evaluation_id, regency, framework, year, published, score_id, code, level in db.session.execute(query):
-        entry = stored.setdefault((regency, framework, year), Stored(evaluation_id, published))
+    for evaluation_id, regency, framework, year, published, synthetic, score_id, code, level in db.session.execute(query):
+        entry = stored.setdefault((regency, framework, year), Stored(evaluation_id, published, synthetic))
         if score_id is not None:
             entry.scores[code.upper()] = (score_id, level)
     return stored
 
 
-def _compare(rows: list[ScoreRow], frameworks: dict[str, Framework]) -> dict[tuple[str, str, int], Stored]:
-    """Compute each row's index and predicate and mark it new, changed or unchanged; returns what is stored."""
+def _compare(rows: list[ScoreRow], frameworks: dict[str, Framework],
+             synthetic: bool = False) -> dict[tuple[str, str, int], Stored]:
+    """Compute each row's index and predicate and mark it new, changed or unchanged; returns what is stored.
+
+    Official rows replacing synthetic ones count as changed even when the levels are the same."""
     existing = _stored(rows)
     for row in rows:
         framework = frameworks[row.framework_code]
         ids = {i.code.upper(): i.id for i in framework.indicators}
-        index = weighted_index({ids[c]: level for c, level in row.levels.items()}, framework.indicators)
-        band = predicate(index, framework)
+        levels = {ids[c]: level for c, level in row.levels.items()}
+        index = weighted_index(levels, framework.indicators)
+        band = predicate(weighted_index(levels, framework.indicators, exact=True), framework)
         row.computed_index, row.predicate = str(index), band.name_id if band else ""
         old = existing.get((row.regency_code, row.framework_code, row.year))
         if old is None:
@@ -232,19 +241,22 @@ def _compare(rows: list[ScoreRow], frameworks: dict[str, Framework]) -> dict[tup
         published = Decimal(row.published_index) if row.published_index else None
         same_index = (old.published_index is None) == (published is None) and (
             published is None or Decimal(str(old.published_index)) == published)
-        row.change = "unchanged" if row.changed_levels == 0 and same_index else "changed"
+        same = row.changed_levels == 0 and same_index and old.is_synthetic == synthetic
+        row.change = "unchanged" if same else "changed"
     return existing
 
 
 def apply_rows(rows: list[ScoreRow], by: User | None, source: str, synthetic: bool = False,
-               at: datetime | None = None) -> list[Evaluation]:
-    """Store new and changed rows (the caller commits once: all or nothing); returns what was stored."""
+               at: datetime | None = None, add_only: bool = False) -> list[Evaluation]:
+    """Store new and changed rows (the caller commits once: all or nothing); returns what was stored.
+
+    With `add_only`, stored results are never touched (the demo must not overwrite real results)."""
     frameworks = _frameworks()
-    existing = _compare(rows, frameworks)
+    existing = _compare(rows, frameworks, synthetic)
     stored, new_scores, changed_scores = [], [], []
-    for row in (r for r in rows if r.change != "unchanged"):
+    for row in (r for r in rows if r.change == "new" or (r.change == "changed" and not add_only)):
         framework = frameworks[row.framework_code]
-        band = predicate(Decimal(row.computed_index), framework)
+        band = next((b for b in framework.bands if b.name_id == row.predicate), None)
         values = {"published_index": Decimal(row.published_index) if row.published_index else None,
                   "computed_index": Decimal(row.computed_index), "predicate_id": band.name_id if band else "",
                   "predicate_en": band.name_en if band else "", "source": source[:300], "is_synthetic": synthetic}

@@ -95,7 +95,8 @@ def test_the_comparison_by_hand(content, make_user, make_commitment):
         _store(code, 2024, {"I01": after})
     for code in ("3211", "1606"):
         owner = make_user("official", regency=db.session.get(Regency, code))
-        make_commitment(owner=owner, indicators=[_indicator("I01")])
+        make_commitment(owner=owner, indicators=[_indicator("I01")], starts_on=date(2022, 3, 1),
+                        due_on=date(2024, 12, 31))
     db.session.commit()
     row = next(r for r in comparisons(2022, 2024) if r.indicator.code == "I01")
     assert (row.committed_n, row.committed_change, row.others_n, row.others_change) == (2, 1.0, 3, pytest.approx(1 / 3))
@@ -112,3 +113,43 @@ def test_practice_results_count_adopters_and_outcomes(content, make_user, make_p
     result = practice_results()[0]
     assert result.piece == piece and result.adopters == 4
     assert (result.outcomes["met"], result.outcomes["fell"], result.outcomes["none"]) == (2, 1, 1)
+
+
+def test_commitments_created_moved_or_withdrawn_after_the_scores_are_judged_again(sumedang, make_commitment):
+    from livinglab.commitments.outcomes import rejudge
+
+    _store("3211", 2024, {"I01": 3})
+    db.session.commit()
+    late = make_commitment(owner=sumedang, indicators=[_indicator("I01")], starts_on=date(2024, 1, 1),
+                           due_on=date(2024, 12, 1))
+    assert late.outcome is None and rejudge([late]) == [late] and late.outcome is O.MET
+    late.due_on = date(2025, 6, 1)  # moved to a year without scores
+    assert rejudge([late]) == [late] and late.outcome is None
+    late.due_on = date(2024, 12, 1)
+    rejudge([late])
+    late.status = CommitmentStatus.WITHDRAWN
+    assert rejudge([late]) == [late] and late.outcome is None and late.targets[0].observed_level is None
+
+
+def test_only_commitments_running_in_the_compared_years_count_as_committed(content, make_user, make_commitment):
+    for code, (before, after) in {"3211": (1, 3), "1606": (1, 3)}.items():
+        _store(code, 2022, {"I01": before})
+        _store(code, 2024, {"I01": after})
+    make_commitment(owner=make_user("official", regency=db.session.get(Regency, "3211")),
+                    indicators=[_indicator("I01")], starts_on=date(2023, 1, 1), due_on=date(2024, 6, 1))
+    make_commitment(owner=make_user("official", regency=db.session.get(Regency, "1606")),
+                    indicators=[_indicator("I01")], starts_on=date(2026, 1, 1), due_on=date(2026, 12, 1))
+    row = next(r for r in comparisons(2022, 2024) if r.indicator.code == "I01")
+    assert (row.committed_n, row.others_n) == (1, 1)
+
+
+def test_editing_a_commitment_keeps_an_official_baseline(sumedang, make_commitment):
+    _store("3211", 2023, {"I05": 2})
+    db.session.commit()
+    data = services.CommitmentInput("Kebijakan pusat data", "", lab_today(), lab_today() + timedelta(days=300),
+                                    [services.TargetInput(_spbe("I05"), 2, 4)])
+    commitment = services.create_commitment(sumedang, data)
+    _store("3211", 2024, {"I05": 3})
+    data.title = "Kebijakan pusat data kota"
+    services.update_commitment(commitment, sumedang, data)
+    assert (commitment.targets[0].baseline_source.value, commitment.targets[0].baseline_year) == ("official", 2023)

@@ -1,9 +1,13 @@
 """Regency profile, indicator page and impact page: what they show and that their queries stay bounded."""
 
+import csv
+import io
+
 import pytest
 
 from livinglab.commitments.models import Outcome
 from livinglab.evaluations import services as evaluations
+from livinglab.evaluations.models import Evaluation
 from livinglab.extensions import db
 from livinglab.indicators.queries import framework_by_code
 from livinglab.regencies.models import Regency
@@ -78,3 +82,32 @@ def test_dashboard_counts_outcomes(client, make_user, login_as, make_commitment)
     page = client.get("/coordinator").get_data(as_text=True)
     assert "Hasil penilaian berdasarkan nilai resmi" in page
     assert '<strong>2</strong> target tercapai' in page and '<strong>1</strong> turun' in page
+
+
+def test_chart_downloads_keep_user_text_inert(client, content):
+    _load(["3211"], range(2023, 2025))
+    db.session.execute(Evaluation.__table__.update().values(source='=HYPERLINK("http://evil.example")'))
+    db.session.commit()
+    rows = list(csv.reader(io.StringIO(client.get("/regencies/3211/scores.csv").data.decode("utf-8-sig"))))
+    assert len(rows) == 3 and all(row[5].startswith("'=HYPERLINK") for row in rows[1:])
+
+
+def test_regency_profile_queries_do_not_grow_with_teachers(client, content, make_user, make_piece, count_queries):
+    _load(["3211"], range(2023, 2025))
+    counts = []
+    for teachers in (REGENCIES[1:2], REGENCIES[1:7]):
+        framework = framework_by_code("spbe-2020")
+        weak = framework.indicators[:6]
+        rows = [evaluations.ScoreRow(2, code, code, "spbe-2020", 2024, {i.code: 5 for i in framework.indicators}, None)
+                for code in teachers]
+        rows.append(evaluations.ScoreRow(2, "3211", "", "spbe-2020", 2024, {i.code: 1 for i in framework.indicators},
+                                         None))
+        evaluations.apply_rows(rows, None, "Uji")
+        for code in teachers:
+            make_piece(author=make_user("official", regency=db.session.get(Regency, code)), indicators=weak)
+        db.session.commit()
+        db.session.expunge_all()
+        with count_queries() as counter:
+            client.get("/regencies/3211")
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts

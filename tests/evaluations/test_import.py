@@ -123,3 +123,31 @@ def test_only_coordinators_import(client, make_user, login_as, role):
     login_as(make_user(role))
     assert client.get("/coordinator/scores").status_code == 403
     assert client.post("/coordinator/scores", data={"source": "x", "payload": "y"}).status_code == 403
+
+
+def test_rows_keep_their_numbers_after_blank_rows_and_repeated_columns_are_refused(content):
+    header = ",".join(["regency_code", "year", "framework", "index", *_codes()])
+    good, bad = ",".join(map(str, _row())), ",".join(map(str, _row("1606", level=9)))
+    checked = _read(f"{header}\n{good}\n\n{bad}\n".encode())
+    assert {p.line for p in checked.problems} == {4}
+    with pytest.raises(services.ScoreFileError, match="dua kali: I01"):
+        _read(_csv([_row()], header=["regency_code", "year", "framework", *_codes(), "I01"]))
+
+
+def test_a_precise_published_index_does_not_make_every_reimport_a_change(content):
+    services.apply_rows(_read(_csv([_row(index="3.1234")])).rows, None, "Uji")
+    db.session.commit()
+    assert [r.change for r in _read(_csv([_row(index="3.1234")])).rows] == ["unchanged"]
+
+
+def test_demo_loading_never_overwrites_real_results(content):
+    from livinglab.demo.services import load_demo
+
+    services.apply_rows(_read(_csv([_row("3211", 2024, 5, "5.00")])).rows, None, "Surat resmi")
+    db.session.commit()
+    load_demo()
+    db.session.commit()
+    real = db.session.scalar(select(Evaluation).where(Evaluation.regency_code == "3211", Evaluation.year == 2024))
+    assert real.source == "Surat resmi" and not real.is_synthetic and float(real.computed_index) == 5.0
+    same_as_synthetic = _read(_csv([_row("1606", 2024, **{})]))  # an official sheet replaces synthetic results
+    assert same_as_synthetic.rows[0].change == "changed"
