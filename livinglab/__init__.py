@@ -29,8 +29,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     from livinglab import models  # noqa: F401  (registers every model with the metadata)
     from livinglab.accounts import cli as accounts_cli, views as accounts_views
     from livinglab.audit import views as audit_views
-    from livinglab.comments import views as comments_views
-    from livinglab.commitments import cli as commitments_cli, dashboard, impact, scores, views as commitments_views
+    from livinglab.comments import moderation, views as comments_views  # noqa: F401  (moderation adds routes)
+    from livinglab.commitments import (  # noqa: F401  (milestones and templating add routes and helpers)
+        cli as commitments_cli, dashboard, impact, milestones, scores, templating, views as commitments_views,
+    )
     from livinglab.demo import cli as demo_cli
     from livinglab.indicators import cli as indicators_cli, views as indicators_views
     from livinglab.notifications import cli as notifications_cli, views as notifications_views

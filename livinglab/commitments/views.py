@@ -1,8 +1,7 @@
 """Commitment pages: the public list, the form (also "replicate in my regency"), and the page where
 officials report progress, manage milestones and move the status."""
 
-from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -19,7 +18,7 @@ from livinglab.commitments.forms import (
     ProgressForm,
     StatusForm,
 )
-from livinglab.commitments.models import LAB_TIMEZONE, Commitment, CommitmentStatus, Milestone, lab_today
+from livinglab.commitments.models import Commitment, CommitmentStatus, lab_today
 from livinglab.commitments.outcomes import rejudge
 from livinglab.commitments.permissions import (
     allowed_statuses,
@@ -236,65 +235,6 @@ def evidence(commitment_id: int, update_id: int):
     return response
 
 
-def _milestone(commitment: Commitment, milestone_id: int) -> Milestone:
-    milestone = next((m for m in commitment.milestones if m.id == milestone_id), None)
-    if milestone is None:
-        abort(404)
-    return milestone
-
-
-@bp.post("/<int:commitment_id>/milestones")
-@login_required
-def add_milestone(commitment_id: int):
-    commitment = load_commitment(commitment_id, can_record_progress)
-    form = MilestoneForm()
-    if form.validate_on_submit():
-        services.add_milestone(commitment, current_user, form.title.data, form.due_on.data)
-        db.session.commit()
-        flash(_("The milestone is added."), "success")
-        return redirect(url_for("commitments.detail", commitment_id=commitment.id, _anchor="milestones"))
-    return render_commitment(commitment, {"milestone": form})
-
-
-def _milestone_change(commitment_id: int, milestone_id: int, change):
-    """Apply `change(milestone)` for an official of the regency, then go back to the milestones."""
-    commitment = load_commitment(commitment_id, can_record_progress)
-    try:
-        change(_milestone(commitment, milestone_id))
-    except services.CommitmentError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("The milestone is saved."), "success")
-    return redirect(url_for("commitments.detail", commitment_id=commitment.id, _anchor="milestones"))
-
-
-@bp.post("/<int:commitment_id>/milestones/<int:milestone_id>/done")
-@login_required
-def complete_milestone(commitment_id: int, milestone_id: int):
-    form = MilestoneDoneForm()
-
-    def done(milestone: Milestone) -> None:
-        if not form.validate_on_submit():
-            raise services.CommitmentError(" ".join(error for errors in form.errors.values() for error in errors))
-        services.complete_milestone(milestone, current_user, form.done_on.data)
-
-    return _milestone_change(commitment_id, milestone_id, done)
-
-
-@bp.post("/<int:commitment_id>/milestones/<int:milestone_id>/reopen")
-@login_required
-def reopen_milestone(commitment_id: int, milestone_id: int):
-    return _milestone_change(commitment_id, milestone_id, lambda m: services.reopen_milestone(m, current_user))
-
-
-@bp.post("/<int:commitment_id>/milestones/<int:milestone_id>/delete")
-@login_required
-def delete_milestone(commitment_id: int, milestone_id: int):
-    return _milestone_change(commitment_id, milestone_id, lambda m: services.delete_milestone(m, current_user))
-
-
 @bp.post("/<int:commitment_id>/follow")
 @login_required
 def follow(commitment_id: int):
@@ -313,51 +253,3 @@ def unfollow(commitment_id: int):
     db.session.commit()
     flash(_("You no longer follow this commitment."), "success")
     return redirect(url_for("commitments.detail", commitment_id=commitment.id))
-
-
-@bp.app_template_global()
-def commitment_status_label(status: CommitmentStatus) -> str:
-    return str(STATUS_LABELS[status])
-
-
-@bp.app_template_global()
-def replications_of(piece: Piece) -> list[Commitment]:
-    """For the piece page: the regencies replicating it, each with its commitment's status."""
-    return queries.replications(piece.id)
-
-
-@bp.app_template_global()
-def regency_commitments(regency_code: str) -> list[Commitment]:
-    return queries.for_regency(regency_code)
-
-
-@bp.app_template_global()
-def indicator_commitments(indicator_id: int) -> list:
-    return queries.for_indicator(indicator_id)
-
-
-@bp.app_template_global()
-def lab_date() -> date:
-    return lab_today()
-
-
-@dataclass
-class TimelineEntry:
-    kind: str
-    item: object
-    on: date
-    at: datetime
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive UTC datetimes; PostgreSQL and fresh objects are aware."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-@bp.app_template_global()
-def commitment_timeline(commitment: Commitment) -> list[TimelineEntry]:
-    """Status changes and progress updates together, newest first (updates by their reported date)."""
-    entries = [TimelineEntry("update", u, u.reported_on, _aware(u.created_at)) for u in commitment.updates]
-    entries += [TimelineEntry("status", s, _aware(s.created_at).astimezone(LAB_TIMEZONE).date(), _aware(s.created_at))
-                for s in commitment.status_changes]
-    return sorted(entries, key=lambda e: (e.on, e.at), reverse=True)

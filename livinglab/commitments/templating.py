@@ -1,0 +1,59 @@
+"""Template helpers of the commitments blueprint: labels, the timeline, and the commitment lists that the
+piece, regency and indicator pages show."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from livinglab.commitments import queries
+from livinglab.commitments.forms import STATUS_LABELS
+from livinglab.commitments.models import LAB_TIMEZONE, Commitment, CommitmentStatus, lab_today
+from livinglab.commitments.views import bp
+from livinglab.pieces.models import Piece
+
+
+@bp.app_template_global()
+def commitment_status_label(status: CommitmentStatus) -> str:
+    return str(STATUS_LABELS[status])
+
+
+@bp.app_template_global()
+def replications_of(piece: Piece) -> list[Commitment]:
+    """For the piece page: the regencies replicating it, each with its commitment's status."""
+    return queries.replications(piece.id)
+
+
+@bp.app_template_global()
+def regency_commitments(regency_code: str) -> list[Commitment]:
+    return queries.for_regency(regency_code)
+
+
+@bp.app_template_global()
+def indicator_commitments(indicator_id: int) -> list:
+    return queries.for_indicator(indicator_id)
+
+
+@bp.app_template_global()
+def lab_date() -> date:
+    return lab_today()
+
+
+@dataclass
+class TimelineEntry:
+    kind: str
+    item: object
+    on: date
+    at: datetime
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive UTC datetimes; PostgreSQL and fresh objects are aware."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+@bp.app_template_global()
+def commitment_timeline(commitment: Commitment) -> list[TimelineEntry]:
+    """Status changes and progress updates together, newest first (updates by their reported date)."""
+    entries = [TimelineEntry("update", u, u.reported_on, _aware(u.created_at)) for u in commitment.updates]
+    entries += [TimelineEntry("status", s, _aware(s.created_at).astimezone(LAB_TIMEZONE).date(), _aware(s.created_at))
+                for s in commitment.status_changes]
+    return sorted(entries, key=lambda e: (e.on, e.at), reverse=True)
