@@ -11,6 +11,7 @@ from livinglab.commitments.outcomes import judge, judge_all
 from livinglab.commitments.reminders import send_reminders
 from livinglab.evaluations import services as evaluations
 from livinglab.extensions import db
+from livinglab.sheets import SheetError
 
 cli = AppGroup("commitments", help="Commitments.")
 
@@ -42,7 +43,7 @@ def import_scores(path: str, source: str, dry_run: bool) -> None:
     """Import official results from a CSV or XLSX sheet (all or nothing), then judge the commitments due."""
     try:
         checked = evaluations.read_sheet(path, Path(path).read_bytes(), lab_today().year)
-    except evaluations.ScoreFileError as error:
+    except SheetError as error:
         raise click.ClickException(error.message) from error
     if checked.problems:
         for problem in checked.problems:

@@ -12,6 +12,7 @@ from livinglab.audit.services import record_event
 from livinglab.commitments import exports, imports, queries, services
 from livinglab.commitments.forms import ImportForm
 from livinglab.commitments.impact import csv_response
+from livinglab.sheets import SheetError, read_upload
 from livinglab.commitments.models import OPEN_STATUSES, Commitment, lab_today
 from livinglab.commitments.permissions import can_import_progress, can_view_dashboard
 from livinglab.commitments.views import filter_options
@@ -93,20 +94,12 @@ def progress_import():
     if form.validate_on_submit() and form.payload.data:
         return _apply(form)
     if form.validate_on_submit():
-        upload = form.file.data
-        if not upload or not upload.filename:
-            form.file.errors.append(_("Choose a CSV or XLSX file."))
-        else:
-            limit = current_app.config["MAX_ATTACHMENT_BYTES"]
-            content = upload.read(limit + 1)
-            try:
-                if len(content) > limit:
-                    raise imports.ImportFileError(_("The file is larger than %(mb)d MB.", mb=limit // (1024 * 1024)))
-                rows, problems = imports.parse(upload.filename, content)
-            except imports.ImportFileError as error:
-                form.file.errors.append(error.message)
-            if rows and not problems:
-                form.payload.data = _signer().dumps({"user": current_user.id, "rows": imports.serialise(rows)})
+        try:
+            rows, problems = imports.parse(*read_upload(form.file.data, current_app.config["MAX_ATTACHMENT_BYTES"]))
+        except SheetError as error:
+            form.file.errors.append(error.message)
+        if rows and not problems:
+            form.payload.data = _signer().dumps({"user": current_user.id, "rows": imports.serialise(rows)})
     return render_template("commitments/import.html", form=form, rows=rows, problems=problems)
 
 

@@ -1,9 +1,7 @@
 """The filtered commitment list as CSV (UTF-8 with BOM, for spreadsheets) and as typed XLSX."""
 
-import csv
 import io
 from collections.abc import Iterable
-from datetime import date
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
@@ -12,6 +10,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from livinglab.commitments.forms import STATUS_LABELS
+from livinglab.sheets import csv_bytes
 
 
 def _columns() -> list[str]:
@@ -31,21 +30,8 @@ def rows(data: list[tuple], site_url: str) -> Iterable[list]:
                owner or "", f"{base}/commitments/{commitment_id}"]
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def inert(value):
-    """Text a spreadsheet would run as a formula (=, +, -, @) gets a leading apostrophe."""
-    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
-
-
 def to_csv(data: Iterable[list]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(_columns())
-    for row in data:
-        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date) else inert(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(_columns(), data)
 
 
 DATE_COLUMNS = {7, 8, 10}  # zero-based: start, due and last update

@@ -6,8 +6,6 @@ with that of regencies that did not, over the same two years. It is a comparison
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,7 +16,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from livinglab.commitments.exports import inert
 from livinglab.commitments.models import BaselineSource, Commitment, CommitmentStatus, CommitmentTarget, Outcome
 from livinglab.evaluations import queries as scores
 from livinglab.evaluations.models import Evaluation, EvaluationScore
@@ -26,7 +23,7 @@ from livinglab.extensions import db
 from livinglab.indicators.models import Indicator
 from livinglab.indicators.queries import default_framework, find_indicator
 from livinglab.pieces.models import Piece, PieceIndicator, PieceStatus
-from livinglab.regencies.models import Regency
+from livinglab.sheets import csv_bytes
 
 bp = Blueprint("impact", __name__)
 WEAK_LEVEL = 2  # at or below: the profile looks for regencies that can teach it
@@ -200,12 +197,8 @@ def index():
 
 
 def csv_response(name: str, header: list[str], rows: list[list]) -> Response:
-    """Chart data as a spreadsheet-friendly CSV (UTF-8 with BOM)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows([inert(value) for value in row] for row in rows)
-    return Response(("\ufeff" + buffer.getvalue()).encode("utf-8"), mimetype="text/csv",
+    """Chart data as a spreadsheet-friendly CSV download."""
+    return Response(csv_bytes(header, rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 

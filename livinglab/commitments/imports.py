@@ -1,18 +1,16 @@
 """Bulk progress from CSV or XLSX: every row is checked before anything changes (all or nothing)."""
 
-import csv
-import io
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from openpyxl import load_workbook
 from sqlalchemy import select
 
 from livinglab.accounts.models import User
 from livinglab.commitments import services
 from livinglab.commitments.models import OPEN_STATUSES, Commitment, lab_today
 from livinglab.extensions import db
+from livinglab.sheets import SheetError, cell_text, csv_bytes, read_table
 
 REQUIRED = ("commitment_id", "date", "percent", "text")
 OPTIONAL = ("evidence_url", "title")  # the title is only there to help people filling the sheet in
@@ -37,34 +35,6 @@ class ImportProblem:
     message: str
 
 
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read (empty, wrong type, wrong columns)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def _table(filename: str, content: bytes) -> list[list]:
-    if filename.lower().endswith(".xlsx"):
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-        except Exception as error:  # openpyxl raises many kinds for a broken file
-            raise ImportFileError(_("This is not a readable XLSX file.")) from error
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    if filename.lower().endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ImportFileError(_("Save the CSV file as UTF-8.")) from error
-        return [row for row in csv.reader(io.StringIO(text))]
-    raise ImportFileError(_("Upload a .csv or .xlsx file."))
-
-
-def _blank(row: list) -> bool:
-    return all(v is None or str(v).strip() == "" for v in row)
-
-
 def _date(value) -> date | None:
     if isinstance(value, datetime):
         return value.date()
@@ -77,34 +47,31 @@ def _date(value) -> date | None:
 
 
 def _percent(value) -> int | None:
-    text = str(value).strip() if value is not None else ""
-    if isinstance(value, float) and value.is_integer():
-        text = str(int(value))
+    text = cell_text(value)
     return int(text) if text.isdigit() and len(text) <= 3 else None
 
 
 def parse(filename: str, content: bytes) -> tuple[list[ImportRow], list[ImportProblem]]:
     """Rows to apply and the problems found; the import may go ahead only when there are none."""
-    table = [row for row in _table(filename, content) if not _blank(row)]
-    if not table:
-        raise ImportFileError(_("The file is empty."))
-    header = [str(v or "").strip().lower() for v in table[0]]
+    numbered = read_table(filename, content)
+    table = [row for _line, row in numbered]
+    header = [cell_text(v).lower() for v in table[0]]
     missing = [name for name in REQUIRED if name not in header]
     unknown = [name for name in header if name and name not in REQUIRED + OPTIONAL]
     if missing or unknown:
-        raise ImportFileError(_("Wrong columns. Missing: %(missing)s. Unknown: %(unknown)s. Expected: %(expected)s.",
-                                missing=", ".join(missing) or "—", unknown=", ".join(unknown) or "—",
-                                expected=", ".join(REQUIRED + OPTIONAL)))
+        raise SheetError(_("Wrong columns. Missing: %(missing)s. Unknown: %(unknown)s. Expected: %(expected)s.",
+                           missing=", ".join(missing) or "—", unknown=", ".join(unknown) or "—",
+                           expected=", ".join(REQUIRED + OPTIONAL)))
     if len(table) == 1:
-        raise ImportFileError(_("The file has a header row but no data rows."))
+        raise SheetError(_("The file has a header row but no data rows."))
     if len(table) > MAX_ROWS + 1:
-        raise ImportFileError(_("At most %(max)d rows per import.", max=MAX_ROWS))
-    records = [dict(zip(header, row)) for row in table[1:]]
-    ids = {int(str(r.get("commitment_id")).strip()) for r in records
-           if str(r.get("commitment_id") or "").strip().isdigit() and len(str(r.get("commitment_id")).strip()) < 10}
+        raise SheetError(_("At most %(max)d rows per import.", max=MAX_ROWS))
+    records = [(line, dict(zip(header, row))) for line, row in numbered[1:]]
+    raw_ids = {cell_text(record.get("commitment_id")) for _line, record in records}
+    ids = {int(raw) for raw in raw_ids if raw.isdigit() and len(raw) < 10}
     known = {c.id: c for c in db.session.scalars(select(Commitment).where(Commitment.id.in_(ids)))} if ids else {}
     rows, problems, seen = [], [], {}
-    for line, record in enumerate(records, start=2):
+    for line, record in records:
         row, found = _check(line, record, known)
         problems += found
         if row is None:
@@ -120,7 +87,7 @@ def parse(filename: str, content: bytes) -> tuple[list[ImportRow], list[ImportPr
 
 def _check(line: int, record: dict, known: dict[int, Commitment]) -> tuple[ImportRow | None, list[ImportProblem]]:
     problems = []
-    raw_id = str(record.get("commitment_id") or "").strip()
+    raw_id = cell_text(record.get("commitment_id"))
     commitment = known.get(int(raw_id)) if raw_id.isdigit() and len(raw_id) < 10 else None
     if commitment is None:
         problems.append(ImportProblem(line, "commitment_id", _("No commitment has the number “%(value)s”.",
@@ -168,11 +135,6 @@ def deserialise(data: list[dict]) -> list[ImportRow]:
 
 
 def template_csv(commitments: list[Commitment]) -> bytes:
-    """A sheet to fill in: one row per open commitment, with its number and title (UTF-8 with BOM)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["commitment_id", "title", "date", "percent", "text", "evidence_url"])
-    for commitment in commitments:
-        title = f"'{commitment.title}" if commitment.title.startswith(("=", "+", "-", "@")) else commitment.title
-        writer.writerow([commitment.id, title, "", "", "", ""])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """A sheet to fill in: one row per open commitment, with its number and title."""
+    return csv_bytes(["commitment_id", "title", "date", "percent", "text", "evidence_url"],
+                     ([c.id, c.title, "", "", "", ""] for c in commitments))

@@ -21,6 +21,7 @@ from livinglab.commitments.permissions import can_import_progress
 from livinglab.commitments.services import use_once
 from livinglab.evaluations import services as evaluations
 from livinglab.extensions import db
+from livinglab.sheets import SheetError, read_upload
 
 bp = Blueprint("scores", __name__, url_prefix="/coordinator/scores")
 PREVIEW_MAX_AGE = 3600
@@ -53,21 +54,14 @@ def index():
     if form.validate_on_submit() and form.payload.data:
         return _apply(form)
     if form.validate_on_submit():
-        upload = form.file.data
-        if not upload or not upload.filename:
-            form.file.errors.append(_("Choose a CSV or XLSX file."))
-        else:
-            limit = current_app.config["MAX_ATTACHMENT_BYTES"]
-            content = upload.read(limit + 1)
-            try:
-                if len(content) > limit:
-                    raise evaluations.ScoreFileError(_("The file is larger than %(mb)d MB.", mb=limit // 2**20))
-                checked = evaluations.read_sheet(upload.filename, content, lab_today().year)
-            except evaluations.ScoreFileError as error:
-                form.file.errors.append(error.message)
-            if checked and checked.rows and not checked.problems:
-                form.payload.data = _signer().dumps({"user": current_user.id, "source": form.source.data,
-                                                     "rows": evaluations.serialise(checked.rows)})
+        try:
+            name, content = read_upload(form.file.data, current_app.config["MAX_ATTACHMENT_BYTES"])
+            checked = evaluations.read_sheet(name, content, lab_today().year)
+        except SheetError as error:
+            form.file.errors.append(error.message)
+        if checked and checked.rows and not checked.problems:
+            form.payload.data = _signer().dumps({"user": current_user.id, "source": form.source.data,
+                                                 "rows": evaluations.serialise(checked.rows)})
     return render_template("commitments/scores.html", form=form, checked=checked)
 
 

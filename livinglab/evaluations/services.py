@@ -5,14 +5,11 @@ index, optional) and one column per indicator code holding its level (1–5). Re
 sheet changes nothing.
 """
 
-import csv
-import io
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
-from openpyxl import load_workbook
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import selectinload
 
@@ -23,18 +20,11 @@ from livinglab.evaluations.models import Evaluation, EvaluationScore
 from livinglab.extensions import db
 from livinglab.indicators.models import Framework, Indicator
 from livinglab.regencies.models import Regency
+from livinglab.sheets import SheetError, cell_text, read_table
 
 BASE_COLUMNS = ("regency_code", "year", "framework")
 OPTIONAL_COLUMNS = ("index",)
 MAX_ROWS = 5000
-
-
-class ScoreFileError(ValueError):
-    """The sheet as a whole cannot be used (empty, unreadable, wrong columns)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass
@@ -70,28 +60,6 @@ class Checked:
         return sum(1 for row in self.rows if row.change == change)
 
 
-def _table(filename: str, content: bytes) -> list[list]:
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-            return [list(row) for row in sheet.iter_rows(values_only=True)]
-        except Exception as error:  # openpyxl raises many kinds for a broken file
-            raise ScoreFileError(_("This is not a readable XLSX file.")) from error
-    if name.endswith(".csv"):
-        try:
-            return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-        except UnicodeDecodeError as error:
-            raise ScoreFileError(_("Save the CSV file as UTF-8.")) from error
-    raise ScoreFileError(_("Upload a .csv or .xlsx file."))
-
-
-def _text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return "" if value is None else str(value).strip()
-
-
 def _frameworks() -> dict[str, Framework]:
     query = select(Framework).options(selectinload(Framework.indicators), selectinload(Framework.bands))
     return {f.code: f for f in db.session.scalars(query)}
@@ -99,37 +67,35 @@ def _frameworks() -> dict[str, Framework]:
 
 def read_sheet(filename: str, content: bytes, current_year: int) -> Checked:
     """Every row checked against regencies, frameworks, indicators, levels, years and duplicates."""
-    numbered = [(line, row) for line, row in enumerate(_table(filename, content), start=1) if any(_text(v) for v in row)]
-    if not numbered:
-        raise ScoreFileError(_("The file is empty."))
+    numbered = read_table(filename, content)
     table = [row for _line, row in numbered]
-    header = [_text(v) for v in table[0]]
+    header = [cell_text(v) for v in table[0]]
     lower = [h.lower() for h in header]
     repeated = sorted({h for h in (x.upper() for x in header if x) if [y.upper() for y in header].count(h) > 1})
     if repeated:
-        raise ScoreFileError(_("Columns named twice: %(columns)s.", columns=", ".join(repeated)))
+        raise SheetError(_("Columns named twice: %(columns)s.", columns=", ".join(repeated)))
     missing = [name for name in BASE_COLUMNS if name not in lower]
     if missing:
-        raise ScoreFileError(_("Missing columns: %(columns)s. The first row must name regency_code, year, "
+        raise SheetError(_("Missing columns: %(columns)s. The first row must name regency_code, year, "
                                "framework, index (optional) and one column per indicator code.",
                                columns=", ".join(missing)))
     if len(table) == 1:
-        raise ScoreFileError(_("The file has a header row but no data rows."))
+        raise SheetError(_("The file has a header row but no data rows."))
     if len(table) > MAX_ROWS + 1:
-        raise ScoreFileError(_("At most %(max)d rows per import.", max=MAX_ROWS))
+        raise SheetError(_("At most %(max)d rows per import.", max=MAX_ROWS))
     frameworks = _frameworks()
     known_codes = {i.code.upper() for f in frameworks.values() for i in f.indicators}
     indicator_columns = {h.upper(): number for number, h in enumerate(header)
                          if h.lower() not in BASE_COLUMNS + OPTIONAL_COLUMNS and h}
     unknown = sorted(code for code in indicator_columns if code not in known_codes)
     if unknown:
-        raise ScoreFileError(_("Unknown columns: %(columns)s.", columns=", ".join(unknown)))
+        raise SheetError(_("Unknown columns: %(columns)s.", columns=", ".join(unknown)))
     regencies = dict(db.session.execute(select(Regency.code, Regency.name)).all())
     checked, seen = Checked(), {}
     position = {name: lower.index(name) for name in BASE_COLUMNS + OPTIONAL_COLUMNS if name in lower}
     for line, row in numbered[1:]:
         cells = row + [None] * (len(header) - len(row))
-        value = lambda name: _text(cells[position[name]]) if name in position else ""  # noqa: E731
+        value = lambda name: cell_text(cells[position[name]]) if name in position else ""  # noqa: E731
         found = _check_row(line, value, cells, indicator_columns, frameworks, regencies, current_year)
         if isinstance(found, list):
             checked.problems += found
@@ -176,7 +142,7 @@ def _check_row(line, value, cells, indicator_columns, frameworks, regencies, cur
         for missing in sorted(codes - set(indicator_columns)):
             problems.append(Problem(line, missing, _("This framework's indicator has no column.")))
         for column, number in indicator_columns.items():
-            raw = _text(cells[number])
+            raw = cell_text(cells[number])
             if column not in codes:
                 if raw:
                     problems.append(Problem(line, column, _("%(code)s is not an indicator of %(framework)s.",

@@ -159,3 +159,11 @@ def test_the_import_template_lists_open_commitments_and_imports_once_filled(clie
     csv.writer(buffer).writerows(rows)
     page = _upload(client, "isi.csv", buffer.getvalue().encode("utf-8")).get_data(as_text=True)
     assert "Semua baris valid. 1 laporan" in page
+
+
+def test_problems_keep_the_row_number_the_user_sees_after_blank_rows(client, coordinator, make_commitment):
+    commitment = make_commitment()
+    today = lab_today().isoformat()
+    content = f"commitment_id,date,percent,text\n\n{commitment.id},{today},150,Terlalu tinggi.\n".encode()
+    page = _upload(client, "kemajuan.csv", content).get_data(as_text=True)
+    assert "<td>3</td><td>percent</td>" in page

@@ -11,6 +11,7 @@ from livinglab.evaluations import services
 from livinglab.evaluations.models import Evaluation, EvaluationScore
 from livinglab.extensions import db
 from livinglab.indicators.queries import framework_by_code
+from livinglab.sheets import SheetError
 
 
 def _codes() -> list[str]:
@@ -98,7 +99,7 @@ def test_an_indicator_of_another_framework_is_refused(content):
     ("gambar.gif", b"GIF89a", "Unggah berkas .csv atau .xlsx"),
 ])
 def test_unusable_files_are_refused_with_a_reason(content, name, content_bytes, words):
-    with pytest.raises(services.ScoreFileError, match=words):
+    with pytest.raises(SheetError, match=words):
         _read(content_bytes, name)
 
 
@@ -130,7 +131,7 @@ def test_rows_keep_their_numbers_after_blank_rows_and_repeated_columns_are_refus
     good, bad = ",".join(map(str, _row())), ",".join(map(str, _row("1606", level=9)))
     checked = _read(f"{header}\n{good}\n\n{bad}\n".encode())
     assert {p.line for p in checked.problems} == {4}
-    with pytest.raises(services.ScoreFileError, match="dua kali: I01"):
+    with pytest.raises(SheetError, match="dua kali: I01"):
         _read(_csv([_row()], header=["regency_code", "year", "framework", *_codes(), "I01"]))
 
 
