@@ -91,12 +91,12 @@ def read_sheet(filename: str, content: bytes, current_year: int) -> Checked:
     if unknown:
         raise SheetError(_("Unknown columns: %(columns)s.", columns=", ".join(unknown)))
     regencies = dict(db.session.execute(select(Regency.code, Regency.name)).all())
-    checked, seen = Checked(), {}
+    checked, seen, missing_reported = Checked(), {}, set()
     position = {name: lower.index(name) for name in BASE_COLUMNS + OPTIONAL_COLUMNS if name in lower}
     for line, row in numbered[1:]:
         cells = row + [None] * (len(header) - len(row))
         value = lambda name: cell_text(cells[position[name]]) if name in position else ""  # noqa: E731
-        found = _check_row(line, value, cells, indicator_columns, frameworks, regencies, current_year)
+        found = _check_row(line, value, cells, indicator_columns, frameworks, regencies, current_year, missing_reported)
         if isinstance(found, list):
             checked.problems += found
             continue
@@ -113,7 +113,8 @@ def read_sheet(filename: str, content: bytes, current_year: int) -> Checked:
     return checked
 
 
-def _check_row(line, value, cells, indicator_columns, frameworks, regencies, current_year) -> ScoreRow | list[Problem]:
+def _check_row(line, value, cells, indicator_columns, frameworks, regencies, current_year,
+               missing_reported: set[str]) -> ScoreRow | list[Problem]:
     problems = []
     code = value("regency_code")
     if code not in regencies:
@@ -139,8 +140,10 @@ def _check_row(line, value, cells, indicator_columns, frameworks, regencies, cur
     levels = {}
     if framework:
         codes = {i.code.upper() for i in framework.indicators}
-        for missing in sorted(codes - set(indicator_columns)):
-            problems.append(Problem(line, missing, _("This framework's indicator has no column.")))
+        if framework.code not in missing_reported:  # said once per framework, on its first row
+            missing_reported.add(framework.code)
+            for missing in sorted(codes - set(indicator_columns)):
+                problems.append(Problem(line, missing, _("This framework's indicator has no column.")))
         for column, number in indicator_columns.items():
             raw = cell_text(cells[number])
             if column not in codes:

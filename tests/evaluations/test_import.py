@@ -152,3 +152,9 @@ def test_demo_loading_never_overwrites_real_results(content):
     assert real.source == "Surat resmi" and not real.is_synthetic and float(real.computed_index) == 5.0
     same_as_synthetic = _read(_csv([_row("1606", 2024, **{})]))  # an official sheet replaces synthetic results
     assert same_as_synthetic.rows[0].change == "changed"
+
+
+def test_missing_indicator_columns_are_said_once_not_on_every_row(content):
+    header = ["regency_code", "year", "framework", *_codes()[:-2]]
+    checked = _read(_csv([_row("3211")[:3] + [3] * 45, _row("1606")[:3] + [3] * 45], header=header))
+    assert len(checked.problems) == 2 and {p.line for p in checked.problems} == {2}
