@@ -75,8 +75,18 @@ def axe() -> Axe:
     return Axe()
 
 
+def follow(page, locator) -> None:
+    """Click something that loads a new page and wait until that page has loaded.
+
+    Playwright's click returns once the click is dispatched; axe-core run on a page that is still
+    being replaced finds no document."""
+    with page.expect_navigation():
+        locator.click()
+
+
 def serious_violations(axe: Axe, page) -> list[str]:
     """axe-core violations of serious or critical impact, as readable lines."""
+    page.wait_for_load_state("load")
     results = axe.run(page)
     return [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"

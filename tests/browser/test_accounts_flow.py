@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import serious_violations
+from tests.browser.conftest import follow, serious_violations
 
 
 def test_register_sign_in_switch_language_sign_out(page: Page, demo_site: str):
@@ -58,7 +58,7 @@ def test_admin_makes_an_official_and_sees_it_in_the_audit_log(page: Page, demo_s
     page.get_by_role("link", name="Pengguna").click()
     page.get_by_label("Peran").select_option("peer")
     page.get_by_role("button", name="Saring").click()
-    page.get_by_role("link", name="Putri Ayu Lestari (demo)").click()
+    follow(page, page.get_by_role("link", name="Putri Ayu Lestari (demo)"))
     assert serious_violations(axe, page) == []
     page.get_by_label("Peran").select_option("official")
     page.get_by_label("Kabupaten/kota").select_option(label="— tidak ada —")

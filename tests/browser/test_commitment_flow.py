@@ -11,7 +11,7 @@ from sqlalchemy import select
 from livinglab.commitments.models import lab_today
 from livinglab.extensions import db
 from livinglab.pieces.models import Piece
-from tests.browser.conftest import serious_violations
+from tests.browser.conftest import follow, serious_violations
 
 WORDS = {
     "id": {"replicate": "Replikasi di daerah saya", "baseline": "Level awal",
@@ -71,21 +71,22 @@ def test_replicate_report_verify_export(browser: Browser, live_app, demo_site: s
     expect(official.locator(".timeline-update", has_text="Tim kerja dibentuk")).to_be_visible()
     official.get_by_label(words["status_achieved"], exact=True).check()
     official.get_by_label(words["why"]).fill("Semua langkah selesai; bukti terlampir.")
-    official.get_by_role("button", name=words["change"]).click()
+    follow(official, official.get_by_role("button", name=words["change"]))
+    expect(official.locator(".commitment-state .status-achieved")).to_be_visible()
     assert serious_violations(axe, official) == []
 
     coordinator = _person(browser, demo_site, "koordinator@livinglab.example.org", language)
     coordinator.get_by_role("link", name=words["dashboard"], exact=True).click()
     coordinator.locator("#f-regency").select_option("3211")
     coordinator.locator("#f-status").select_option("achieved")
-    coordinator.get_by_role("button", name=words["filter"], exact=True).click()
+    follow(coordinator, coordinator.get_by_role("button", name=words["filter"], exact=True))
     assert serious_violations(axe, coordinator) == []
     with coordinator.expect_download() as download:
         coordinator.get_by_role("link", name=words["export"]).click()
     sheet = load_workbook(io.BytesIO(open(download.value.path(), "rb").read())).active
     titles = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert title in titles
-    coordinator.get_by_role("link", name=title).click()
+    follow(coordinator, coordinator.get_by_role("link", name=title))
     assert coordinator.url == commitment_url
     coordinator.get_by_label(words["verified"], exact=True).check()
     coordinator.get_by_label(words["why"]).fill("Bukti diperiksa dan sesuai.")

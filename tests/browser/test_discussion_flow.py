@@ -7,7 +7,7 @@ from sqlalchemy import select
 from livinglab.accounts.models import User
 from livinglab.extensions import db
 from livinglab.pieces.models import Piece
-from tests.browser.conftest import serious_violations
+from tests.browser.conftest import follow, serious_violations
 
 WORDS = {
     "id": {"comment": "Komentar Anda", "post": "Kirim komentar", "reply": "Balas", "post_reply": "Kirim balasan",
@@ -50,7 +50,7 @@ def test_question_reply_flag_and_hide(browser: Browser, live_app, demo_site: str
     assert serious_violations(axe, peer) == []
 
     official = _person(browser, demo_site, "sumedang@livinglab.example.org", language)
-    official.get_by_role("link", name=words["notifications"]).click()
+    follow(official, official.get_by_role("link", name=words["notifications"]))
     assert serious_violations(axe, official) == []
     official.locator(".notification-unread a").first.click()
     question_block = official.locator("li.comment", has_text=question).last
@@ -63,15 +63,15 @@ def test_question_reply_flag_and_hide(browser: Browser, live_app, demo_site: str
     flagger.goto(demo_site + piece_path)
     flagger.locator("article", has_text=answer).get_by_role("link", name=words["flag"]).click()
     flagger.get_by_label(words["spam"]).check()
-    flagger.get_by_role("button", name=words["send_flag"]).click()
+    follow(flagger, flagger.get_by_role("button", name=words["send_flag"]))
 
     coordinator = _person(browser, demo_site, "koordinator@livinglab.example.org", language)
-    coordinator.get_by_role("link", name=words["moderation"]).click()
+    follow(coordinator, coordinator.get_by_role("link", name=words["moderation"]))
     assert serious_violations(axe, coordinator) == []
-    coordinator.locator(".queue-item", has_text=answer).get_by_role("link", name=words["review"]).click()
+    follow(coordinator, coordinator.locator(".queue-item", has_text=answer).get_by_role("link", name=words["review"]))
     assert serious_violations(axe, coordinator) == []
     coordinator.get_by_label(words["reason"]).fill("Uji moderasi: balasan disembunyikan.")
-    coordinator.get_by_role("button", name=words["hide"]).click()
+    follow(coordinator, coordinator.get_by_role("button", name=words["hide"]))
 
     peer.reload()
     expect(peer.locator(".comment-depth-2", has_text=words["hidden"])).to_be_visible()

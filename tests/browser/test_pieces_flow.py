@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import serious_violations
+from tests.browser.conftest import follow, serious_violations
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -31,7 +31,7 @@ def test_official_publishes_and_revises_a_piece(page: Page, demo_site: str, axe,
     page.context.add_cookies([{"name": "lang", "value": language, "url": demo_site}])
     # Signed-in users see their own language: the Sumedang official reads Indonesian, Banyuwangi's English.
     _sign_in(page, demo_site, "sumedang@livinglab.example.org" if language == "id" else "banyuwangi@livinglab.example.org")
-    page.get_by_role("link", name=words["write"], exact=True).click()
+    follow(page, page.get_by_role("link", name=words["write"], exact=True))
     assert serious_violations(axe, page) == []
     page.get_by_label(words["title"], exact=True).fill(title)
     page.get_by_label(words["summary"], exact=True).fill("Antrean loket perizinan turun dari dua jam menjadi lima belas menit.")
@@ -58,8 +58,8 @@ def test_official_publishes_and_revises_a_piece(page: Page, demo_site: str, axe,
     page.get_by_role("link", name=words["edit"], exact=True).click()
     page.get_by_label(words["body"], exact=True).fill("## Masalah\n\nAntrean **pendek** setiap pagi.\n\n## Hasil\n\nAntrean turun.")
     page.get_by_label(words["note"]).fill("Memperbarui angka antrean")
-    page.get_by_role("button", name=words["save"]).click()
-    page.get_by_role("link", name=words["history"]).click()
+    follow(page, page.get_by_role("button", name=words["save"]))
+    follow(page, page.get_by_role("link", name=words["history"]))
     assert serious_violations(axe, page) == []
     page.get_by_role("link", name=words["changes"]).click()
     expect(page.locator("del").filter(has_text="panjang")).to_be_visible()
@@ -71,5 +71,5 @@ def test_official_publishes_and_revises_a_piece(page: Page, demo_site: str, axe,
 def test_piece_lists_have_no_serious_accessibility_violations(page: Page, demo_site: str, axe, path: str):
     page.goto(f"{demo_site}{path}")
     assert serious_violations(axe, page) == []
-    page.locator(".piece-card h3 a").first.click()
+    follow(page, page.locator(".piece-card h3 a").first)
     assert serious_violations(axe, page) == []

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import serious_violations
+from tests.browser.conftest import follow, serious_violations
 
 
 def test_search_in_indonesian_with_facets_and_did_you_mean(page: Page, demo_site: str, axe):
@@ -14,7 +14,7 @@ def test_search_in_indonesian_with_facets_and_did_you_mean(page: Page, demo_site
     expect(page.get_by_role("heading", name="hasil untuk “perizinan daring”")).to_be_visible()
     expect(page.locator(".snippet mark").first).to_be_visible()
     assert serious_violations(axe, page) == []
-    page.locator(".facet", has_text="Jenis").get_by_role("link", name="Studi kasus").click()
+    follow(page, page.locator(".facet", has_text="Jenis").get_by_role("link", name="Studi kasus"))
     page.locator(".facet", has_text="Tahun").get_by_role("link").first.click()
     expect(page.locator(".facet-selected")).to_have_count(2)
     expect(page.get_by_role("link", name="Perizinan dari Kecamatan")).to_be_visible()
@@ -34,7 +34,7 @@ def test_search_in_english(page: Page, demo_site: str, axe):
     page.context.add_cookies([{"name": "lang", "value": "en", "url": demo_site}])
     page.goto(f"{demo_site}/search?q=licensing+service+bus")
     expect(page.get_by_role("link", name="One Service Bus Instead of Twelve Direct Links")).to_be_visible()
-    page.locator(".facet", has_text="Language").get_by_role("link", name="English").click()
+    follow(page, page.locator(".facet", has_text="Language").get_by_role("link", name="English"))
     expect(page.locator(".facet-selected")).to_have_count(1)
     page.get_by_label("Sort").select_option("newest")
     page.get_by_role("button", name="Search", exact=True).last.click()
