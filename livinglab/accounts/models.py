@@ -77,8 +77,9 @@ class User(UserMixin, db.Model):
 
     @property
     def profile_path(self) -> str:
-        """The public profile (`accounts.person`) that mentions link to."""
-        return f"/people/{self.handle}"
+        """The lasting address of the public profile that mentions link to: by id, so a mention
+        keeps leading to this person after they change their handle (`accounts.person_by_id`)."""
+        return f"/u/{self.id}"
 
     @property
     def is_official(self) -> bool:

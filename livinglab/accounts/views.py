@@ -159,6 +159,15 @@ def person(handle: str):
     return render_template("accounts/person.html", person=user)
 
 
+@bp.get("/u/<int:user_id>")
+def person_by_id(user_id: int):
+    """Where mentions point: the profile under the person's current handle."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active:
+        abort(404)
+    return redirect(url_for("accounts.person", handle=user.handle))
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():

@@ -1,6 +1,7 @@
 """Handles: assigned to every new user, changed on the profile, shown on the public profile."""
 
 from livinglab.accounts.models import EmailFrequency
+from livinglab.comments.services import render_body
 from livinglab.extensions import db
 
 
@@ -33,3 +34,20 @@ def test_public_profile_shows_no_private_details(client, make_user, make_regency
     db.session.commit()
     assert client.get(f"/people/{user.handle}").status_code == 404
     assert client.get("/people/tidak_ada").status_code == 404
+
+
+def test_a_mention_still_leads_to_the_person_after_a_handle_change(client, make_user, login_as):
+    ani = make_user(name="Ani Rahma", handle="ani_rahma")
+    html, mentioned = render_body("Tanya @ani_rahma soal gerbang layanan.")
+    link = html.split('href="')[1].split('"')[0]
+    assert mentioned == [ani]
+    login_as(ani)
+    client.post("/account", data={"name": "Ani Rahma", "locale": "id", "email_frequency": "never",
+                                  "handle": "ani_diskominfo"})
+    response = client.get(link)
+    assert response.status_code == 302 and response.location.endswith("/people/ani_diskominfo")
+    assert "Ani Rahma" in client.get(response.location).get_data(as_text=True)
+    assert client.get("/people/ani_rahma").status_code == 404
+    ani.is_active = False
+    db.session.commit()
+    assert client.get(link).status_code == 404

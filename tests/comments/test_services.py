@@ -84,9 +84,9 @@ def test_mentions_link_known_handles_only_outside_code_links_and_quotes(make_use
     body = ("Terima kasih @Ani_Rahma! Tanya juga @tidak_ada.\n\n`@budi` dan [@budi](https://contoh.go.id)\n\n"
             "    @budi di blok kode\n\n> @budi dalam kutipan\n\nsurel budi@budi.go.id")
     comment = _post(author, piece, body)
-    assert f'<a href="/people/ani_rahma" rel="nofollow ugc noopener">@ani_rahma</a>' in comment.body_html
-    assert "@tidak_ada" in comment.body_html and "/people/tidak_ada" not in comment.body_html
-    assert "/people/budi" not in comment.body_html
+    assert f'<a href="/u/{ani.id}" rel="nofollow ugc noopener">@ani_rahma</a>' in comment.body_html
+    assert "@tidak_ada" in comment.body_html and ">@tidak_ada<" not in comment.body_html
+    assert f"/u/{budi.id}" not in comment.body_html
     assert _notes(ani) == [("mention", f"/pieces/{piece.id}#comment-{comment.id}")]
     assert _notes(budi) == []
 
