@@ -1,6 +1,5 @@
 """Creating commitments, moving their status, reporting progress and managing milestones."""
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -29,7 +28,7 @@ from livinglab.extensions import db
 from livinglab.indicators.models import Indicator
 from livinglab.notifications import services as notifications
 from livinglab.notifications.models import NotificationKind
-from livinglab.pieces.attachments import ALLOWED_TYPES, CheckedUpload
+from livinglab.pieces.attachments import CheckedUpload, save_upload
 from livinglab.pieces.models import Piece, PieceStatus
 from livinglab.regencies.models import Regency
 
@@ -177,14 +176,6 @@ def _move(commitment: Commitment, by: User, to: CommitmentStatus, comment: str, 
     return change
 
 
-def _store_evidence(upload: CheckedUpload) -> str:
-    folder = Path(current_app.config["UPLOAD_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
-    stored = f"{uuid.uuid4().hex}.{ALLOWED_TYPES[upload.content_type]}"
-    upload.file.save(folder / stored)
-    return stored
-
-
 def evidence_path(update: ProgressUpdate) -> Path:
     return Path(current_app.config["UPLOAD_DIR"]) / (update.evidence_stored_name or "")
 
@@ -210,7 +201,7 @@ def record_progress(commitment: Commitment, by: User, text: str, percent: int, r
     update = ProgressUpdate(author=by, reported_on=reported_on, percent=percent, text=text,
                             evidence_url=(evidence_url or "").strip()[:500], created_at=at or utcnow())
     if evidence is not None:
-        update.evidence_stored_name = _store_evidence(evidence)
+        update.evidence_stored_name = save_upload(evidence)
         update.evidence_name, update.evidence_type, update.evidence_size = (
             evidence.name, evidence.content_type, evidence.size)
     commitment.updates.append(update)

@@ -7,6 +7,8 @@ from pathlib import Path
 import filetype
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
 from werkzeug.datastructures import FileStorage
 
 from livinglab.accounts.models import User
@@ -93,14 +95,39 @@ def _unique_name(piece: Piece, name: str) -> str:
     return candidate
 
 
-def store_uploads(piece: Piece, uploads: list[CheckedUpload], by: User) -> list[Attachment]:
-    """Write checked files to UPLOAD_DIR and attach them to the piece."""
+WRITTEN = "uploads_written"  # session.info: files saved for the transaction that is still open
+
+
+def save_upload(upload: CheckedUpload) -> str:
+    """Write a checked file under UPLOAD_DIR with a generated name and return that name.
+
+    The file belongs to the open transaction: if it ends without a commit (an error, a rollback),
+    the file is removed again, so a failed save leaves no orphan behind."""
     folder = Path(current_app.config["UPLOAD_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
+    stored = f"{uuid.uuid4().hex}.{ALLOWED_TYPES[upload.content_type]}"
+    upload.file.save(folder / stored)
+    db.session.info.setdefault(WRITTEN, []).append(folder / stored)
+    return stored
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_written(session: Session) -> None:
+    session.info.pop(WRITTEN, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _remove_uncommitted(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost transaction ended without the commit above
+        for path in session.info.pop(WRITTEN, []):
+            path.unlink(missing_ok=True)
+
+
+def store_uploads(piece: Piece, uploads: list[CheckedUpload], by: User) -> list[Attachment]:
+    """Write checked files to UPLOAD_DIR and attach them to the piece."""
     added = []
     for upload in uploads:
-        stored = f"{uuid.uuid4().hex}.{ALLOWED_TYPES[upload.content_type]}"
-        upload.file.save(folder / stored)
+        stored = save_upload(upload)
         attachment = Attachment(
             original_name=_unique_name(piece, upload.name), stored_name=stored,
             content_type=upload.content_type, size=upload.size, uploaded_by_id=by.id,

@@ -1,11 +1,15 @@
 """Publishing rules: drafts, revisions, publish, archive, restore, audit."""
 
+import io
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
 from livinglab.audit.models import AuditEvent
 from livinglab.extensions import db
-from livinglab.pieces import services
+from livinglab.pieces import attachments, services
 from livinglab.pieces.models import PieceKind, PieceStatus
 
 
@@ -116,3 +120,24 @@ def test_coordinator_edits_are_audited(make_piece, make_user, make_indicator):
 
 def test_parse_tags():
     assert services.parse_tags(" Perizinan, TTE ,, perizinan,  satu   data ") == ["perizinan", "tte", "satu data"]
+
+
+def test_files_of_a_transaction_that_is_not_committed_are_removed(make_user, make_indicator, app):
+    official = make_user("official")
+    piece = services.create_piece(official, official.regency, _input([make_indicator()]))
+    db.session.commit()
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+    def attach(name: str):
+        upload = FileStorage(io.BytesIO(pdf), filename=name, content_type="application/pdf")
+        stored = attachments.store_uploads(piece, attachments.check_uploads(piece, [upload]), official)[0]
+        return Path(app.config["UPLOAD_DIR"]) / stored.stored_name
+
+    failed = attach("gagal.pdf")
+    assert failed.exists()
+    db.session.rollback()  # what a failed commit ends with
+    assert not failed.exists()
+    kept = attach("laporan.pdf")
+    db.session.commit()
+    db.session.rollback()
+    assert kept.exists() and [a.original_name for a in piece.attachments] == ["laporan.pdf"]
