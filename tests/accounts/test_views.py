@@ -31,7 +31,7 @@ def test_invalid_registration_keeps_input_and_explains_in_indonesian(client):
     html = response.text
     assert 'value="Wayan &lt;b&gt;Sudarma&lt;/b&gt;"' in html
     assert 'value="bukan-email"' in html
-    assert "alamat email" in html.lower()
+    assert "alamat surel yang valid" in html.lower()
     assert "aria-invalid" in html
     assert 'value="pendek"' not in html  # passwords are never echoed back
 

@@ -11,7 +11,7 @@ def test_register_sign_in_switch_language_sign_out(page: Page, demo_site: str):
     expect(page.locator("html")).to_have_attribute("lang", "id")
     page.get_by_role("link", name="Daftar").click()
     page.get_by_label("Nama lengkap").fill("Made Wirawan")
-    page.get_by_label("Alamat email").fill("made@example.org")
+    page.get_by_label("Alamat surel").fill("made@example.org")
     page.get_by_label("Kabupaten/kota Anda (opsional)").select_option(label="Kabupaten Badung")
     page.get_by_label("Kata sandi", exact=True).fill("pendek")
     page.get_by_label("Ulangi kata sandi").fill("pendek")
@@ -27,7 +27,7 @@ def test_register_sign_in_switch_language_sign_out(page: Page, demo_site: str):
     page.get_by_role("button", name="Keluar").click()
     expect(page.get_by_text("Anda telah keluar.")).to_be_visible()
     page.get_by_role("link", name="Masuk", exact=True).click()
-    page.get_by_label("Alamat email").fill("made@example.org")
+    page.get_by_label("Alamat surel").fill("made@example.org")
     page.get_by_label("Kata sandi").fill("babi-guling-gianyar")
     page.get_by_role("button", name="Masuk").click()
     expect(page.get_by_role("link", name="Made Wirawan")).to_be_visible()
@@ -52,7 +52,7 @@ def test_pages_have_no_serious_accessibility_violations(page: Page, demo_site: s
 
 def test_admin_makes_an_official_and_sees_it_in_the_audit_log(page: Page, demo_site: str, axe):
     page.goto(f"{demo_site}/login")
-    page.get_by_label("Alamat email").fill("koordinator@livinglab.example.org")
+    page.get_by_label("Alamat surel").fill("koordinator@livinglab.example.org")
     page.get_by_label("Kata sandi").fill("livinglab-demo-2026")
     page.get_by_role("button", name="Masuk").click()
     page.get_by_role("link", name="Pengguna").click()

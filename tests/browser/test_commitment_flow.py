@@ -16,8 +16,8 @@ from tests.browser.conftest import follow, serious_violations
 WORDS = {
     "id": {"replicate": "Replikasi di daerah saya", "baseline": "Level awal",
            "target": "Level target", "register": "Daftarkan komitmen", "milestone": "Tonggak",
-           "due": "Tanggal jatuh tempo", "add_milestone": "Tambahkan tonggak", "done": "Apa yang sudah dikerjakan",
-           "percent": "Persentase kemajuan", "publish": "Terbitkan laporan", "status_achieved": "Tercapai",
+           "due": "Tenggat", "add_milestone": "Tambahkan tonggak", "done": "Apa yang sudah dikerjakan",
+           "percent": "Persentase kemajuan", "publish": "Terbitkan laporan kemajuan", "status_achieved": "Tercapai",
            "why": "Mengapa?", "change": "Ubah status", "dashboard": "Dasbor", "regency": "Kabupaten/kota",
            "filter": "Saring", "verified": "Terverifikasi", "export": "Ekspor XLSX"},
     "en": {"replicate": "Replicate in my regency", "baseline": "Baseline level",

@@ -90,7 +90,7 @@ def test_only_the_author_edits_and_deletes(client, make_piece, make_user, login_
     login_as(author)
     assert client.post(f"/comments/{comment.id}/edit", data={"body": "Diperbaiki."}).status_code == 302
     page = client.get(_url(piece)).get_data(as_text=True)
-    assert "Diperbaiki." in page and "diedit" in page
+    assert "Diperbaiki." in page and "diubah" in page
     assert client.post(f"/comments/{comment.id}/delete").status_code == 302
     page = client.get(_url(piece)).get_data(as_text=True)
     assert "Komentar dihapus." in page and "Diperbaiki." not in page

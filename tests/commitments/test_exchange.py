@@ -82,9 +82,9 @@ def test_bad_rows_are_listed_and_nothing_changes(client, coordinator, make_commi
 
 
 @pytest.mark.parametrize("name, content, message", [
-    ("kosong.csv", b"", "Berkasnya kosong."),
+    ("kosong.csv", b"", "Berkas kosong."),
     ("judul.csv", b"commitment_id,date,percent,text\n", "tanpa baris data"),
-    ("kolom.csv", b"id,tanggal,persen\n1,2026-01-01,5\n", "Kolomnya tidak sesuai"),
+    ("kolom.csv", b"id,tanggal,persen\n1,2026-01-01,5\n", "Kolom tidak sesuai"),
     ("gambar.png", b"\x89PNG", "Unggah berkas .csv atau .xlsx."),
     ("rusak.xlsx", b"bukan zip", "tidak dapat dibaca"),
 ])
