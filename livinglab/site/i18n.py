@@ -51,6 +51,14 @@ def moment(value, fmt: str = "medium") -> str:
     return format_datetime(value, fmt)
 
 
+def score(value, signed: bool = False) -> str:
+    """An index, a mean level or a change in level: two decimals with the locale's mark ("3,55" in
+    Indonesian), a sign on changes ("+0,81")."""
+    if value is None:
+        return ""
+    return format_decimal(float(value), "+#,##0.00;-#,##0.00" if signed else "#,##0.00")
+
+
 def init_templates(app: Flask) -> None:
     """Expose the language helpers and locale-aware number and date filters to templates."""
     app.jinja_env.globals.update(localized=localized, current_language=current_language, filesize=filesize)
@@ -58,5 +66,6 @@ def init_templates(app: Flask) -> None:
         date=lambda value, fmt="long": format_date(value, fmt) if value else "",
         datetime=moment,
         number=lambda value, fmt=None: format_decimal(value, fmt) if value is not None else "",
+        score=score,
         percent=lambda value: format_percent(value) if value is not None else "",
     )
