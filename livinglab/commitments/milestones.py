@@ -25,10 +25,15 @@ def add_milestone(commitment_id: int):
     commitment = load_commitment(commitment_id, can_record_progress)
     form = MilestoneForm()
     if form.validate_on_submit():
-        services.add_milestone(commitment, current_user, form.title.data, form.due_on.data)
-        db.session.commit()
-        flash(_("The milestone is added."), "success")
-        return redirect(url_for("commitments.detail", commitment_id=commitment.id, _anchor="milestones"))
+        try:
+            services.add_milestone(commitment, current_user, form.title.data, form.due_on.data)
+        except services.CommitmentError as error:
+            db.session.rollback()
+            getattr(form, error.field or "title").errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The milestone is added."), "success")
+            return redirect(url_for("commitments.detail", commitment_id=commitment.id, _anchor="milestones"))
     return render_commitment(commitment, {"milestone": form})
 
 

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import format_date, gettext as _
 from sqlalchemy import select
 
 from livinglab.accounts.models import Role, User, utcnow
@@ -224,6 +224,10 @@ def add_milestone(commitment: Commitment, by: User, title: str, due_on: date) ->
     title = (title or "").strip()
     if not 3 <= len(title) <= 200:
         raise CommitmentError(_("Write a milestone title of 3 to 200 characters."), "title")
+    if not commitment.starts_on <= due_on <= commitment.due_on:
+        raise CommitmentError(_("A milestone falls between the start (%(start)s) and the due date (%(due)s) of the "
+                                "commitment.", start=format_date(commitment.starts_on, "medium"),
+                                due=format_date(commitment.due_on, "medium")), "due_on")
     milestone = Milestone(title=title, due_on=due_on)
     commitment.milestones.append(milestone)
     return milestone

@@ -2,6 +2,7 @@
 dashboard, verifies it and exports XLSX. Both languages; the pages pass axe-core."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -16,13 +17,13 @@ from tests.browser.conftest import follow, serious_violations
 WORDS = {
     "id": {"replicate": "Replikasi di daerah saya", "baseline": "Level awal",
            "target": "Level target", "register": "Daftarkan komitmen", "milestone": "Tonggak",
-           "due": "Tenggat", "add_milestone": "Tambahkan tonggak", "done": "Apa yang sudah dikerjakan",
+           "due": "Tenggat", "add_milestone": "Tambahkan tonggak", "open_milestone": "Tambah tonggak", "done": "Apa yang sudah dikerjakan",
            "percent": "Persentase kemajuan", "publish": "Terbitkan laporan kemajuan", "status_achieved": "Tercapai",
            "why": "Mengapa?", "change": "Ubah status", "dashboard": "Dasbor", "regency": "Kabupaten/kota",
            "filter": "Saring", "verified": "Terverifikasi", "export": "Ekspor XLSX"},
     "en": {"replicate": "Replicate in my regency", "baseline": "Baseline level",
            "target": "Target level", "register": "Register commitment", "milestone": "Milestone",
-           "due": "Due date", "add_milestone": "Add milestone", "done": "What was done",
+           "due": "Due date", "add_milestone": "Add milestone", "open_milestone": "Add a milestone", "done": "What was done",
            "percent": "Percent complete", "publish": "Publish update", "status_achieved": "Achieved",
            "why": "Why?", "change": "Change status", "dashboard": "Dashboard", "regency": "Regency or city",
            "filter": "Filter", "verified": "Verified", "export": "Export XLSX"},
@@ -60,9 +61,10 @@ def test_replicate_report_verify_export(browser: Browser, live_app, demo_site: s
     expect(official.get_by_role("heading", level=1)).to_have_text(title)
     commitment_url = official.url
 
+    official.locator("#milestone-form summary", has_text=words["open_milestone"]).click()
     official.get_by_label(words["milestone"], exact=True).fill("Draf perjanjian layanan disepakati")
     official.locator("#milestones form.subform").get_by_label(words["due"]).fill(
-        lab_today().replace(year=lab_today().year + 1).isoformat())
+        (lab_today() + timedelta(days=180)).isoformat())
     official.get_by_role("button", name=words["add_milestone"]).click()
     expect(official.locator(".milestone", has_text="Draf perjanjian layanan disepakati")).to_be_visible()
     official.get_by_label(words["done"]).fill("Tim kerja dibentuk dan studi banding daring dilakukan.")

@@ -112,6 +112,19 @@ def test_milestones_are_added_completed_and_reopened(client, make_commitment, lo
     assert milestone.done_on is None
 
 
+def test_a_milestone_outside_the_commitment_is_refused_and_the_form_kept(client, make_commitment, login_as):
+    commitment = make_commitment()
+    login_as(commitment.owner)
+    late = (commitment.due_on + timedelta(days=1)).isoformat()
+    response = client.post(f"/commitments/{commitment.id}/milestones", data={"title": "Uji coba lanjutan", "due_on": late})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "antara tanggal mulai" in page
+    assert 'value="Uji coba lanjutan"' in page and f'value="{late}"' in page and "<details class=\"subform-details\" id=\"milestone-form\" open>" in page
+    early = (commitment.starts_on - timedelta(days=1)).isoformat()
+    assert client.post(f"/commitments/{commitment.id}/milestones", data={"title": "Persiapan", "due_on": early}).status_code == 200
+    assert commitment.milestones == []
+
+
 def test_followers_and_the_owner_hear_of_status_changes_and_progress(make_commitment, make_user):
     commitment, follower = make_commitment(), make_user()
     services.notifications.follow(follower, "commitment", commitment.id)
