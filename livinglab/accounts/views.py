@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
@@ -24,7 +24,7 @@ from livinglab.audit import queries as audit_queries
 from livinglab.extensions import db, limiter, login_manager
 from livinglab.pagination import paginate
 from livinglab.regencies.queries import regency_choices
-from livinglab.site.i18n import select_locale
+from livinglab.site.i18n import VISITOR_CHOICE, select_locale
 
 bp = Blueprint("accounts", __name__)
 
@@ -104,6 +104,9 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
+            chosen = session.pop(VISITOR_CHOICE, None)
+            if chosen in current_app.config["LANGUAGES"]:
+                user.locale = chosen
             db.session.commit()
             login_user(user, remember=form.remember.data)
             flash(_("You are signed in. Welcome back, %(name)s.", name=user.name), "success")

@@ -7,6 +7,7 @@ from flask_babel import format_date, format_datetime, format_decimal, format_per
 from flask_login import current_user
 
 LANGUAGE_COOKIE = "lang"
+VISITOR_CHOICE = "visitor_language"  # session key: the language a visitor picked before signing in
 
 
 def select_locale() -> str:

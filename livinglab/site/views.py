@@ -1,6 +1,6 @@
 """Home page, health check and the language switch."""
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -11,7 +11,7 @@ from livinglab.indicators import queries as indicator_queries
 from livinglab.pieces import queries as piece_queries
 from livinglab.regencies import queries as regency_queries
 from livinglab.search.index import status as search_status
-from livinglab.site.i18n import LANGUAGE_COOKIE
+from livinglab.site.i18n import LANGUAGE_COOKIE, VISITOR_CHOICE
 
 bp = Blueprint("site", __name__)
 
@@ -39,7 +39,9 @@ def language(code: str):
         return redirect(target)
     response = redirect(target)
     response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
-    if current_user.is_authenticated and current_user.locale != code:
+    if not current_user.is_authenticated:
+        session[VISITOR_CHOICE] = code  # chosen before signing in: the account takes it over at sign-in
+    elif current_user.locale != code:
         current_user.locale = code
         db.session.commit()
     return response

@@ -175,6 +175,18 @@ def test_signed_in_language_switch_is_saved_on_the_account(client, make_user, lo
     assert 'lang="en"' in client.get("/").text
 
 
+def test_a_language_picked_before_signing_in_is_kept_but_a_leftover_cookie_is_not(client, make_user):
+    user = make_user(email="dian@example.org", locale="id")
+    client.get("/language/en")
+    page = client.post("/login", data={"email": "dian@example.org", "password": TEST_PASSWORD}, follow_redirects=True)
+    assert 'lang="en"' in page.text and user.locale == "en"
+    client.post("/logout")
+    user.locale = "id"  # someone else's choice: the cookie stays in the browser, but nobody picked it now
+    db.session.commit()
+    page = client.post("/login", data={"email": "dian@example.org", "password": TEST_PASSWORD}, follow_redirects=True)
+    assert 'lang="id"' in page.text and user.locale == "id"
+
+
 def test_unknown_language_is_ignored(client):
     client.get("/language/fr")
     assert 'lang="id"' in client.get("/").text
