@@ -25,7 +25,7 @@ from livinglab.commitments.models import (
 )
 from livinglab.accounts.models import User
 from livinglab.extensions import db
-from livinglab.indicators.models import Aspect, Domain, Indicator
+from livinglab.indicators.models import Aspect, Domain, Indicator, short_indicator_name
 from livinglab.pieces.models import Piece
 from livinglab.pieces.queries import QueryFilters
 from livinglab.regencies.models import Province, Regency
@@ -175,7 +175,7 @@ def progress_by_indicator(filters: CommitmentFilters, today: date, limit: int = 
              .group_by(Indicator.id, Indicator.code, Indicator.name_id, Indicator.name_en)
              .order_by(func.count(Commitment.id).desc(), Indicator.code).limit(limit))
     rows = db.session.execute(filtered(query, filters, today))
-    return [ProgressRow(code, f"{code} {name_id}", n, float(mean or 0), done, f"{code} {name_en}")
+    return [ProgressRow(code, f"{code} {short_indicator_name(name_id)}", n, float(mean or 0), done, f"{code} {name_en}")
             for code, name_id, name_en, n, mean, done in rows]
 
 

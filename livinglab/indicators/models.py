@@ -116,6 +116,21 @@ class Indicator(db.Model):
     def __repr__(self) -> str:
         return f"<Indicator {self.code}>"
 
+    @property
+    def short_name_id(self) -> str:
+        """The Indonesian name without the words every SPBE 2020 name shares ("Tingkat Kematangan …
+        Instansi Pusat/Pemerintah Daerah"), for charts, facets and menus where names are cut short."""
+        return short_indicator_name(self.name_id)
+
+    @property
+    def short_name_en(self) -> str:
+        return self.name_en
+
+
+def short_indicator_name(name: str) -> str:
+    short = name.removeprefix("Tingkat Kematangan ").removesuffix(" Instansi Pusat/Pemerintah Daerah").strip()
+    return short[:1].upper() + short[1:] if short else name
+
 
 class Level(db.Model):
     """The name and meaning of one maturity level (1–5) in a framework."""

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from livinglab.extensions import db
-from livinglab.indicators.models import Aspect, Domain, Framework, Indicator
+from livinglab.indicators.models import Aspect, Domain, Framework, Indicator, short_indicator_name
 from livinglab.indicators.services import FrameworkFileError, load_framework, load_frameworks
 
 
@@ -73,3 +73,11 @@ def test_a_new_framework_is_a_folder_of_files(app, tmp_path):
 def test_a_folder_without_framework_file_is_refused(tmp_path, app):
     with pytest.raises(FrameworkFileError):
         load_framework(tmp_path)
+
+
+def test_short_names_drop_only_the_words_every_spbe_2020_name_shares():
+    assert short_indicator_name("Tingkat Kematangan Kebijakan Internal Arsitektur SPBE Instansi Pusat/Pemerintah Daerah") \
+        == "Kebijakan Internal Arsitektur SPBE"
+    assert short_indicator_name("Tingkat Kematangan Layanan Publik Sektor 1") == "Layanan Publik Sektor 1"
+    assert short_indicator_name("Kebijakan tata kelola data") == "Kebijakan tata kelola data"
+    assert short_indicator_name("Tingkat Kematangan ") == "Tingkat Kematangan "
