@@ -3,11 +3,12 @@
 from datetime import timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from livinglab.accounts.models import Role, User
 from livinglab.comments.models import Comment
 from livinglab.commitments.models import Commitment, CommitmentStatus, Outcome, lab_today
-from livinglab.evaluations.models import Evaluation
+from livinglab.evaluations.models import Evaluation, EvaluationScore
 from livinglab.comments.queries import flagged_comments_count
 from livinglab.demo.services import demo_logins, load_demo
 from livinglab.extensions import db
@@ -96,3 +97,31 @@ def test_demo_evaluations_are_synthetic_and_judge_the_commitments_due_in_2025(ap
     assert {e.year for e in evaluations} == set(range(2021, 2026))
     judged = {c.regency_code: c.outcome for c in db.session.scalars(select(Commitment).where(Commitment.outcome.is_not(None)))}
     assert judged == {"3303": Outcome.MET, "1602": Outcome.IMPROVED, "5103": Outcome.UNCHANGED}
+
+
+def test_demo_evaluations_agree_with_the_commitments_and_case_studies(app, content):
+    load_demo()
+    db.session.commit()
+    scores = db.session.scalars(select(EvaluationScore).options(selectinload(EvaluationScore.evaluation),
+                                                                selectinload(EvaluationScore.indicator)))
+    level = {(s.evaluation.regency_code, s.evaluation.year, s.indicator.code): s.level for s in scores}
+    years = range(2021, 2026)
+    wrong = []
+    for commitment in db.session.scalars(select(Commitment)):
+        # the start year or the latest evaluated year before it; a commitment due in 2025 is judged on 2025
+        year = max(y for y in years if y <= commitment.starts_on.year and y < commitment.due_on.year)
+        for target in commitment.targets:
+            found = level[(commitment.regency_code, year, target.indicator.code)]
+            if found != target.baseline_level:
+                wrong.append((commitment.regency_code, target.indicator.code, year, target.baseline_level, found))
+    case_studies = db.session.scalars(select(Piece).where(Piece.kind == PieceKind.CASE_STUDY)).all()
+    for piece in case_studies:
+        for target in (t for t in piece.targets if t.level_before and t.level_after):
+            for day, expected in ((piece.period_start_on, target.level_before), (piece.period_end_on, target.level_after)):
+                found = level.get((piece.regency_code, day.year, target.indicator.code), expected)
+                if found != expected:
+                    wrong.append((piece.regency_code, target.indicator.code, day.year, expected, found))
+    assert wrong == []
+    sumedang = next(p for p in case_studies if p.regency_code == "3211")  # "I01 naik dari level 1 ke 3"
+    assert (sumedang.period_start_on.year, sumedang.period_end_on.year) == (2023, 2024)
+    assert [level[("3211", year, "I01")] for year in (2023, 2024)] == [1, 3]

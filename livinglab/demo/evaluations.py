@@ -1,63 +1,122 @@
 """Synthetic SPBE results for the demo member regencies, 2021–2025, plainly labelled synthetic.
 
-Levels follow a seeded random walk per regency and indicator, so every load gives the same numbers.
-The demo commitments due in 2025 name the level their targets receive (`demo_observed`), and their
-baseline level is used for the year before, so their judged outcomes tell a consistent story.
+Levels follow a seeded random walk per regency and indicator, so every load gives the same numbers, bent
+to agree with the demo stories loaded before them (`stories`):
+- a demo commitment's baseline is the level in the year it starts (or the latest year before it; always
+  before its due year, so that year can be judged);
+- a commitment due in 2025 with `demo_observed` gets that level in its due year, so its judged outcome
+  tells the story the demo intends;
+- a case-study piece's levels before and after are the levels in the years its period starts and ends.
+Around those fixed levels the walk keeps to the story: between two fixed levels it lies in between them,
+and before the first or after the last it moves at most one level a year towards or away from it.
 """
 
 import random
 import tomllib
-from datetime import timedelta
 from pathlib import Path
 
-from livinglab.commitments.models import lab_today
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from livinglab.commitments.models import Commitment
 from livinglab.commitments.outcomes import judge
 from livinglab.demo.data import DEMO_MEMBERS
 from livinglab.evaluations import services as evaluations
 from livinglab.extensions import db
 from livinglab.indicators.queries import framework_by_code
+from livinglab.pieces.models import Piece, PieceKind
 from livinglab.regencies.models import Regency
 
 YEARS = range(2021, 2026)
 SOURCE = "Data sintetis untuk demo Livinglab, bukan hasil evaluasi resmi"
+LIFT = {"3211": 0.4}  # Sumedang, the demo's showcase regency, scores among the highest
+
+Stories = dict[tuple[str, str], dict[int, int]]  # (regency, indicator code) → year → level
 
 
-def _overrides(commitments_path: Path) -> dict[tuple[str, int, str], int]:
-    """(regency, year, indicator code) → level, from the demo commitments that carry `demo_observed`."""
-    today = lab_today()
-    fixed = {}
-    for item in tomllib.loads(commitments_path.read_text(encoding="utf-8"))["commitment"]:
-        observed = item.get("demo_observed")
-        if not observed:
+def baseline_year(commitment: Commitment) -> int:
+    """The evaluated year whose level a demo commitment's baseline is: its start year or the latest year
+    before it, and before its due year."""
+    return min(commitment.starts_on.year, commitment.due_on.year - 1, YEARS[-1])
+
+
+def stories(commitments_path: Path, codes: dict[int, str]) -> Stories:
+    """The levels the demo commitments and case studies already in the database tell, for the indicators
+    in `codes` (indicator id → code). Case studies come first, so a commitment's own numbers win."""
+    fixed: Stories = {}
+    case_studies = select(Piece).where(Piece.is_demo, Piece.kind == PieceKind.CASE_STUDY).order_by(Piece.id)
+    for piece in db.session.scalars(case_studies.options(selectinload(Piece.targets))):
+        if not (piece.period_start_on and piece.period_end_on):
             continue
-        year = (today + timedelta(days=item["due_in_days"])).year
-        for target in item["targets"]:
-            fixed[(item["regency"], year - 1, target["indicator"])] = target["baseline"]
-            fixed[(item["regency"], year, target["indicator"])] = observed[target["indicator"]]
-    return fixed
+        for target in piece.targets:
+            if target.indicator_id in codes and target.level_before and target.level_after:
+                levels = fixed.setdefault((piece.regency_code, codes[target.indicator_id]), {})
+                levels[piece.period_start_on.year] = target.level_before
+                levels[piece.period_end_on.year] = target.level_after
+    observed = {(item["regency"], item["title"]): item["demo_observed"]
+                for item in tomllib.loads(commitments_path.read_text(encoding="utf-8"))["commitment"]
+                if item.get("demo_observed")}
+    commitments = select(Commitment).where(Commitment.is_demo).order_by(Commitment.id)
+    for commitment in db.session.scalars(commitments.options(selectinload(Commitment.targets))):
+        seen = observed.get((commitment.regency_code, commitment.title), {})
+        for target in commitment.targets:
+            if target.indicator_id not in codes:
+                continue
+            code = codes[target.indicator_id]
+            levels = fixed.setdefault((commitment.regency_code, code), {})
+            levels[baseline_year(commitment)] = target.baseline_level
+            if code in seen:
+                levels[commitment.due_on.year] = seen[code]
+    return {key: {y: level for y, level in years.items() if y in YEARS} for key, years in fixed.items()}
+
+
+def _keep_to_story(walk: dict[int, int], fixed: dict[int, int]) -> dict[int, int]:
+    """The walk with the fixed levels; every other year lies between the fixed levels around it, and moves
+    at most one level a year away from the first or the last of them."""
+    levels = {}
+    for year, level in walk.items():
+        before = max((y for y in fixed if y < year), default=None)
+        after = min((y for y in fixed if y > year), default=None)
+        if year in fixed or (before is None and after is None):
+            levels[year] = fixed.get(year, level)
+            continue
+        if before is None:
+            low, high = fixed[after] - (after - year), fixed[after]
+        elif after is None:
+            low, high = fixed[before], fixed[before] + (year - before)
+        else:
+            low, high = sorted((fixed[before], fixed[after]))
+        levels[year] = min(max(level, low, 1), high, 5)
+    return levels
 
 
 def synthetic_rows(commitments_path: Path) -> list[evaluations.ScoreRow]:
     framework = framework_by_code("spbe-2020")
     codes = [i.code for i in framework.indicators]
     names = {r.code: r.name for r in db.session.query(Regency).filter(Regency.code.in_([c for c, _ in DEMO_MEMBERS]))}
-    fixed = _overrides(commitments_path)
+    fixed = stories(commitments_path, {i.id: i.code for i in framework.indicators})
     rng = random.Random(59_2020)
     rows = []
     for regency_code, _cohort in sorted(DEMO_MEMBERS):
-        start, growth = rng.uniform(1.5, 3.4), rng.uniform(0.05, 0.4)
+        start, growth = rng.uniform(1.5, 3.4) + LIFT.get(regency_code, 0), rng.uniform(0.05, 0.4)
         offsets = {code: rng.gauss(0, 0.7) for code in codes}
+        walks: dict[str, dict[int, int]] = {code: {} for code in codes}
         for year in YEARS:
-            levels = {}
             for code in codes:
                 value = start + growth * (year - YEARS[0]) + offsets[code] + rng.gauss(0, 0.25)
-                levels[code] = fixed.get((regency_code, year, code), min(5, max(1, round(value))))
+                walks[code][year] = min(5, max(1, round(value)))
+        for code, walk in walks.items():
+            walks[code] = _keep_to_story(walk, fixed.get((regency_code, code), {}))
+        for year in YEARS:
+            levels = {code: walks[code][year] for code in codes}
             rows.append(evaluations.ScoreRow(0, regency_code, names[regency_code], framework.code, year, levels, None))
     return rows
 
 
 def load_demo_evaluations(commitments_path: Path) -> int:
-    """Store the synthetic results not there yet and judge the demo commitments; returns evaluations stored."""
+    """Store the synthetic results not there yet and judge the demo commitments; returns evaluations stored.
+
+    Run after the demo pieces and commitments: their stories decide some of the levels."""
     stored = evaluations.apply_rows(synthetic_rows(commitments_path), None, SOURCE, synthetic=True, add_only=True)
     judge(stored)
     db.session.flush()
