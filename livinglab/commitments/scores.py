@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField, StringField
 
@@ -21,7 +22,9 @@ from livinglab.commitments.permissions import can_import_progress
 from livinglab.commitments.services import use_once
 from livinglab.evaluations import services as evaluations
 from livinglab.extensions import db
-from livinglab.sheets import SheetError, read_upload
+from livinglab.indicators.queries import all_frameworks, default_framework
+from livinglab.regencies.models import Regency
+from livinglab.sheets import SheetError, csv_bytes, read_upload
 
 bp = Blueprint("scores", __name__, url_prefix="/coordinator/scores")
 PREVIEW_MAX_AGE = 3600
@@ -62,7 +65,21 @@ def index():
         if checked and checked.rows and not checked.problems:
             form.payload.data = _signer().dumps({"user": current_user.id, "source": form.source.data,
                                                  "rows": evaluations.serialise(checked.rows)})
-    return render_template("commitments/scores.html", form=form, checked=checked)
+    return render_template("commitments/scores.html", form=form, checked=checked, frameworks=all_frameworks())
+
+
+@bp.get("/template.csv")
+def template():
+    """A results sheet to fill in: the member regencies, the default framework, one column per indicator."""
+    framework = default_framework()
+    if framework is None:
+        abort(404)
+    codes = [indicator.code for indicator in framework.indicators]
+    members = db.session.scalars(select(Regency.code).where(Regency.is_member).order_by(Regency.code))
+    body = csv_bytes([*evaluations.BASE_COLUMNS, "index", *codes],
+                     ([code, "", framework.code, "", *[""] * len(codes)] for code in members))
+    return body, 200, {"Content-Type": "text/csv; charset=utf-8",
+                       "Content-Disposition": f'attachment; filename="hasil-{framework.code}.csv"'}
 
 
 def _apply(form: ScoresForm):

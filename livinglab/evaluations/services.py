@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import selectinload
 
@@ -140,10 +140,13 @@ def _check_row(line, value, cells, indicator_columns, frameworks, regencies, cur
     levels = {}
     if framework:
         codes = {i.code.upper() for i in framework.indicators}
-        if framework.code not in missing_reported:  # said once per framework, on its first row
+        missing = sorted(codes - set(indicator_columns))
+        if missing and framework.code not in missing_reported:  # said once per framework, on its first row
             missing_reported.add(framework.code)
-            for missing in sorted(codes - set(indicator_columns)):
-                problems.append(Problem(line, missing, _("This framework's indicator has no column.")))
+            problems.append(Problem(line, ", ".join(missing), ngettext(
+                "%(framework)s has %(num)d indicator without a column in this sheet.",
+                "%(framework)s has %(num)d indicators without a column in this sheet.",
+                len(missing), framework=framework.code)))
         for column, number in indicator_columns.items():
             raw = cell_text(cells[number])
             if column not in codes:

@@ -11,6 +11,7 @@ from livinglab.evaluations import services
 from livinglab.evaluations.models import Evaluation, EvaluationScore
 from livinglab.extensions import db
 from livinglab.indicators.queries import framework_by_code
+from livinglab.regencies.models import Regency
 from livinglab.sheets import SheetError
 
 
@@ -106,7 +107,8 @@ def test_unusable_files_are_refused_with_a_reason(content, name, content_bytes, 
 def test_missing_indicator_columns_are_listed(content):
     header = ["regency_code", "year", "framework", *_codes()[:-2]]
     checked = _read(_csv([_row()[:3] + [3] * 45], header=header))
-    assert {p.column for p in checked.problems} == set(_codes()[-2:])
+    [problem] = checked.problems
+    assert problem.column == ", ".join(sorted(_codes()[-2:])) and "2 indikator tanpa kolom" in problem.message
 
 
 def test_xlsx_sheets_are_read_like_csv(content):
@@ -124,6 +126,23 @@ def test_only_coordinators_import(client, make_user, login_as, role):
     login_as(make_user(role))
     assert client.get("/coordinator/scores").status_code == 403
     assert client.post("/coordinator/scores", data={"source": "x", "payload": "y"}).status_code == 403
+    assert client.get("/coordinator/scores/template.csv").status_code == 403
+
+
+def test_the_template_lists_the_members_and_reads_back_once_filled_in(client, content, make_user, login_as):
+    member = db.session.get(Regency, "3211")
+    member.is_member = True
+    db.session.commit()
+    login_as(make_user("coordinator"))
+    response = client.get("/coordinator/scores/template.csv")
+    assert response.headers["Content-Disposition"] == 'attachment; filename="hasil-spbe-2020.csv"'
+    lines = response.data.decode("utf-8-sig").splitlines()
+    assert lines[0] == ",".join(["regency_code", "year", "framework", "index", *_codes()]) and len(lines) == 2
+    code, _year, framework, _index, *levels = lines[1].split(",")
+    assert (code, framework, set(levels)) == ("3211", "spbe-2020", {""})
+    filled = ",".join([code, "2024", framework, "", *["3"] * len(levels)])
+    checked = _read(("\n".join([lines[0], filled]) + "\n").encode("utf-8"))
+    assert checked.problems == [] and checked.rows[0].computed_index == "3.000"
 
 
 def test_rows_keep_their_numbers_after_blank_rows_and_repeated_columns_are_refused(content):
@@ -157,4 +176,4 @@ def test_demo_loading_never_overwrites_real_results(content):
 def test_missing_indicator_columns_are_said_once_not_on_every_row(content):
     header = ["regency_code", "year", "framework", *_codes()[:-2]]
     checked = _read(_csv([_row("3211")[:3] + [3] * 45, _row("1606")[:3] + [3] * 45], header=header))
-    assert len(checked.problems) == 2 and {p.line for p in checked.problems} == {2}
+    assert len(checked.problems) == 1 and checked.problems[0].line == 2
