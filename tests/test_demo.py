@@ -108,12 +108,16 @@ def test_demo_evaluations_agree_with_the_commitments_and_case_studies(app, conte
     years = range(2021, 2026)
     wrong = []
     for commitment in db.session.scalars(select(Commitment)):
-        # the start year or the latest evaluated year before it; a commitment due in 2025 is judged on 2025
-        year = max(y for y in years if y <= commitment.starts_on.year and y < commitment.due_on.year)
+        # the baseline is the last year evaluated before the start; while it runs, the level never falls below it
+        year = max(y for y in years if y < commitment.starts_on.year)
         for target in commitment.targets:
             found = level[(commitment.regency_code, year, target.indicator.code)]
             if found != target.baseline_level:
                 wrong.append((commitment.regency_code, target.indicator.code, year, target.baseline_level, found))
+            for later in range(year + 1, min(commitment.due_on.year, 2026)):
+                found = level[(commitment.regency_code, later, target.indicator.code)]
+                if not target.baseline_level <= found <= max(target.target_level, target.baseline_level):
+                    wrong.append((commitment.regency_code, target.indicator.code, later, target.baseline_level, found))
     case_studies = db.session.scalars(select(Piece).where(Piece.kind == PieceKind.CASE_STUDY)).all()
     for piece in case_studies:
         for target in (t for t in piece.targets if t.level_before and t.level_after):

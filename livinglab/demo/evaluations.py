@@ -2,8 +2,10 @@
 
 Levels follow a seeded random walk per regency and indicator, so every load gives the same numbers, bent
 to agree with the demo stories loaded before them (`stories`):
-- a demo commitment's baseline is the level in the year it starts (or the latest year before it; always
-  before its due year, so that year can be judged);
+- a demo commitment's baseline is the level of the last year evaluated before it started (what the lab
+  prefills from the latest official score), so that the years it runs, and its due year, can show change;
+- while it runs, a commitment that is moving (in progress, achieved, verified) stands one level above its
+  baseline (never above its target); one that is planned, at risk or missed stays at its baseline;
 - a commitment due in 2025 with `demo_observed` gets that level in its due year, so its judged outcome
   tells the story the demo intends;
 - a case-study piece's levels before and after are the levels in the years its period starts and ends.
@@ -18,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from livinglab.commitments.models import Commitment
+from livinglab.commitments.models import Commitment, CommitmentStatus
 from livinglab.commitments.outcomes import judge
 from livinglab.demo.data import DEMO_MEMBERS
 from livinglab.evaluations import services as evaluations
@@ -34,10 +36,12 @@ LIFT = {"3211": 0.4}  # Sumedang, the demo's showcase regency, scores among the 
 Stories = dict[tuple[str, str], dict[int, int]]  # (regency, indicator code) → year → level
 
 
+MOVING = (CommitmentStatus.IN_PROGRESS, CommitmentStatus.ACHIEVED, CommitmentStatus.VERIFIED)
+
+
 def baseline_year(commitment: Commitment) -> int:
-    """The evaluated year whose level a demo commitment's baseline is: its start year or the latest year
-    before it, and before its due year."""
-    return min(commitment.starts_on.year, commitment.due_on.year - 1, YEARS[-1])
+    """The evaluated year whose level a demo commitment's baseline is: the last one before it started."""
+    return min(commitment.starts_on.year - 1, YEARS[-1])
 
 
 def stories(commitments_path: Path, codes: dict[int, str]) -> Stories:
@@ -64,7 +68,12 @@ def stories(commitments_path: Path, codes: dict[int, str]) -> Stories:
                 continue
             code = codes[target.indicator_id]
             levels = fixed.setdefault((commitment.regency_code, code), {})
-            levels[baseline_year(commitment)] = target.baseline_level
+            first = baseline_year(commitment)
+            levels[first] = target.baseline_level
+            running = min(target.target_level, target.baseline_level + 1) if commitment.status in MOVING \
+                else target.baseline_level
+            for year in range(first + 1, commitment.due_on.year):
+                levels[year] = running
             if code in seen:
                 levels[commitment.due_on.year] = seen[code]
     return {key: {y: level for y, level in years.items() if y in YEARS} for key, years in fixed.items()}
