@@ -64,34 +64,50 @@ def commitment_subject(commitment: Commitment) -> notifications.Subject:
     return notifications.Subject("commitment", commitment.id, commitment.title, f"/commitments/{commitment.id}")
 
 
+def input_problems(data: CommitmentInput, regency: Regency) -> list[CommitmentError]:
+    """Everything wrong with what was typed, so that a form says it all at once."""
+    return _examine(data, regency)[0]
+
+
 def _check(data: CommitmentInput, regency: Regency) -> tuple[User | None, Piece | None, dict[int, Indicator]]:
+    problems, owner, source, indicators = _examine(data, regency)
+    if problems:
+        raise problems[0]
+    return owner, source, indicators
+
+
+def _examine(data: CommitmentInput, regency: Regency):
+    problems = []
     if not 5 <= len(data.title.strip()) <= 200:
-        raise CommitmentError(_("Write a title of 5 to 200 characters."), "title")
-    if data.due_on < data.starts_on:
-        raise CommitmentError(_("The due date cannot be before the start date."), "due_on")
-    if not data.targets:
-        raise CommitmentError(_("Choose at least one indicator this commitment aims to raise."), "targets")
+        problems.append(CommitmentError(_("Write a title of 5 to 200 characters."), "title"))
+    if data.starts_on and data.due_on and data.due_on < data.starts_on:
+        problems.append(CommitmentError(_("The due date cannot be before the start date."), "due_on"))
+    elif not (data.starts_on and data.due_on):
+        problems.append(CommitmentError(_("This field is required."), "starts_on" if not data.starts_on else "due_on"))
     ids = [t.indicator_id for t in data.targets]
-    if len(set(ids)) != len(ids):
-        raise CommitmentError(_("Each indicator can be chosen only once."), "targets")
-    indicators = {i.id: i for i in db.session.scalars(select(Indicator).where(Indicator.id.in_(ids)))}
+    if not data.targets:
+        problems.append(CommitmentError(_("Choose at least one indicator this commitment aims to raise."), "targets"))
+    elif len(set(ids)) != len(ids):
+        problems.append(CommitmentError(_("Each indicator can be chosen only once."), "targets"))
+    indicators = {i.id: i for i in db.session.scalars(select(Indicator).where(Indicator.id.in_(ids)))} if ids else {}
     for target in data.targets:
         if target.indicator_id not in indicators:
-            raise CommitmentError(_("Choose indicators from the list."), "targets")
-        if not (1 <= target.baseline_level <= 5 and 1 <= target.target_level <= 5):
-            raise CommitmentError(_("Choose the baseline and target level of %(code)s, or remove the indicator.",
-                                    code=indicators[target.indicator_id].code), "targets")
-        if target.target_level <= target.baseline_level:
-            raise CommitmentError(_("The target level of %(code)s must be higher than its baseline.",
-                                    code=indicators[target.indicator_id].code), "targets")
+            problems.append(CommitmentError(_("Choose indicators from the list."), "targets"))
+        elif not (1 <= target.baseline_level <= 5 and 1 <= target.target_level <= 5):
+            problems.append(CommitmentError(_("Choose the baseline and target level of %(code)s, or remove the "
+                                              "indicator.", code=indicators[target.indicator_id].code), "targets"))
+        elif target.target_level <= target.baseline_level:
+            problems.append(CommitmentError(_("The target level of %(code)s must be higher than its baseline.",
+                                              code=indicators[target.indicator_id].code), "targets"))
     owner = db.session.get(User, data.owner_id) if data.owner_id else None
     if data.owner_id and (owner is None or not owner.is_active or owner.role is not Role.OFFICIAL
                           or owner.regency_code != regency.code):
-        raise CommitmentError(_("The owner must be an official of %(regency)s.", regency=regency.name), "owner_id")
+        problems.append(CommitmentError(_("The owner must be an official of %(regency)s.", regency=regency.name),
+                                        "owner_id"))
     source = db.session.get(Piece, data.source_piece_id) if data.source_piece_id else None
     if data.source_piece_id and (source is None or source.status is not PieceStatus.PUBLISHED):
-        raise CommitmentError(_("The practice to replicate must be a published piece."), "source_piece_id")
-    return owner, source, indicators
+        problems.append(CommitmentError(_("The practice to replicate must be a published piece."), "source_piece_id"))
+    return problems, owner, source, indicators
 
 
 def _set_targets(commitment: Commitment, regency: Regency, targets: list[TargetInput]) -> None:

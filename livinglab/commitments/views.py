@@ -105,7 +105,7 @@ def new():
     if request.method == "GET":
         form.source.data = request.args.get("source", "")
         _prefill(form, _replicated_piece(form))
-    elif form.validate_on_submit():
+    elif _checked(form, current_user.regency):
         try:
             commitment = services.create_commitment(current_user, form.to_input())
         except services.CommitmentError as error:
@@ -119,12 +119,23 @@ def new():
     return _editor(form, None)
 
 
+def _checked(form: CommitmentForm, regency) -> bool:
+    """Validate the form and the commitment rules together, so every problem is listed in one go."""
+    valid = form.validate_on_submit()
+    problems = services.input_problems(form.to_input(), regency) if regency is not None else []
+    for problem in problems:
+        _field_error(form, problem)
+    return valid and not problems
+
+
 def _field_error(form, error: services.CommitmentError) -> None:
+    """Show a rule's message at its field, unless the field already says what is wrong."""
     field = {"targets": None, "source_piece_id": None, "owner_id": "owner"}.get(error.field, error.field)
     target = getattr(form, field, None) if field else None
     if target is not None and hasattr(target, "errors") and isinstance(target.errors, list):
-        target.errors.append(error.message)
-    else:
+        if not target.errors:
+            target.errors.append(error.message)
+    elif error.message not in form.form_errors:
         form.form_errors.append(error.message)
 
 
@@ -141,7 +152,7 @@ def edit(commitment_id: int):
         for row, target in zip(form.targets, commitment.targets):
             row.indicator.data = str(target.indicator_id)
             row.baseline.data, row.target.data = str(target.baseline_level), str(target.target_level)
-    elif form.validate_on_submit():
+    elif _checked(form, commitment.regency):
         try:
             services.update_commitment(commitment, current_user, form.to_input())
         except services.CommitmentError as error:

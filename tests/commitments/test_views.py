@@ -53,6 +53,20 @@ def test_a_refused_commitment_form_keeps_what_was_typed(client, make_user, make_
     assert db.session.scalar(select(Commitment)) is None
 
 
+def test_every_problem_of_a_commitment_form_is_listed_in_one_go(client, make_user, make_indicator, login_as):
+    official, first, second = make_user("official"), make_indicator(), make_indicator()
+    login_as(official)
+    today = lab_today()
+    data = _form(first, title="", owner=str(official.id), due_on=(today - timedelta(days=1)).isoformat(),
+                 **{"targets-0-target": "1", "targets-1-indicator": str(second.id), "targets-1-baseline": "",
+                    "targets-1-target": "4"})
+    page = client.post("/commitments/new", data=data).get_data(as_text=True)
+    assert "wajib diisi" in page and "tidak boleh sebelum tanggal mulai" in page
+    assert f"Level target {first.code} harus lebih tinggi" in page and f"level awal dan level target {second.code}" in page
+    assert page.count("wajib diisi") == 1  # the title says it once, not once per rule
+    assert db.session.scalar(select(Commitment)) is None
+
+
 @pytest.mark.parametrize("role", ["peer", "coordinator"])
 def test_only_officials_commit(client, make_user, make_indicator, login_as, role):
     login_as(make_user(role))
