@@ -140,12 +140,24 @@ def update_piece(piece: Piece, by: User, data: PieceInput, note: str = "") -> bo
     return changed
 
 
+def publishing_problems(summary: str, body: str, has_indicators: bool) -> list[PieceError]:
+    """What a piece still lacks before it can be published: a summary, a body, an indicator."""
+    problems = []
+    if not has_indicators:
+        problems.append(PieceError(_("Choose at least one indicator this piece aims to raise before publishing."),
+                                   field="indicators"))
+    if not summary.strip():
+        problems.append(PieceError(_("Write a summary before publishing."), field="summary"))
+    if not body.strip():
+        problems.append(PieceError(_("Write the text before publishing."), field="body"))
+    return problems
+
+
 def publish_piece(piece: Piece, by: User) -> None:
     """Make a draft public; it needs a summary, a body and at least one indicator."""
-    if not piece.targets:
-        raise PieceError(_("Choose at least one indicator this piece aims to raise before publishing."), field="indicators")
-    if not piece.summary or not piece.body:
-        raise PieceError(_("Write a summary and a body before publishing."), field="body")
+    problems = publishing_problems(piece.summary or "", piece.body or "", bool(piece.targets))
+    if problems:
+        raise problems[0]
     if piece.status is PieceStatus.PUBLISHED:
         return
     piece.status = PieceStatus.PUBLISHED

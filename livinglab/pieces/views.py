@@ -82,7 +82,15 @@ def _editor(form: PieceForm, piece: Piece | None):
     preview, status = None, 200
     action = request.form.get("action", "draft")
     if form.is_submitted():
-        if not form.validate():
+        valid = form.validate()
+        if action == "publish":  # say everything publishing needs at once, with the form's own checks
+            for problem in services.publishing_problems(form.summary.data or "", form.body.data or "",
+                                                        bool(form.indicators.data)):
+                field = getattr(form, problem.field)
+                if not field.errors:
+                    field.errors.append(problem.message)
+                    valid = False
+        if not valid:
             status = 400 if action != "preview" else 200
         elif action == "preview":
             preview = render_markdown(form.body.data)

@@ -72,6 +72,17 @@ def test_publish_without_indicator_keeps_everything_typed(client, make_user, mak
     assert db.session.scalar(select(func.count()).select_from(Piece)) == 0
 
 
+def test_publishing_an_empty_piece_lists_everything_it_lacks_at_once(client, make_user, make_indicator, login_as):
+    login_as(make_user("official"))
+    response = client.post("/pieces/new", data=_form(make_indicator(), action="publish", title="", summary="", body="",
+                                                     indicators=[]))
+    assert response.status_code == 400
+    for message in ("Kolom ini wajib diisi.", "Tulis ringkasan sebelum menerbitkan.", "Tulis isi tulisan sebelum menerbitkan.",
+                    "Pilih minimal satu indikator"):
+        assert message in response.text
+    assert client.post("/pieces/new", data=_form(make_indicator(), summary="", body="")).status_code == 302  # a draft may
+
+
 def test_invalid_form_explains_in_indonesian(client, make_user, make_indicator, login_as):
     login_as(make_user("official"))
     response = client.post("/pieces/new", data=_form(make_indicator(), title="", period_start_on="kemarin"))
