@@ -43,6 +43,15 @@ def _replay(commitment: Commitment, item: dict, owner: User, coordinator: User, 
                                      event.get("evidence_url", ""), at=_moment(day, 2))
 
 
+def _due_on(item: dict, today: date) -> date:
+    """`due_in_days` from today, or `due_last_year = "MM-DD"`: that day of last year, the latest year the
+    synthetic results cover, so the commitment is judged whatever day the demo is loaded."""
+    if "due_last_year" in item:
+        month, day = (int(part) for part in item["due_last_year"].split("-"))
+        return date(today.year - 1, month, day)
+    return today + timedelta(days=item["due_in_days"])
+
+
 def load_demo_commitment(item: dict, pieces: dict, codes_to_ids: dict[str, int], coordinator: User,
                          today: date) -> Commitment | None:
     """One demo commitment with its milestones and history; None if it exists already."""
@@ -55,7 +64,7 @@ def load_demo_commitment(item: dict, pieces: dict, codes_to_ids: dict[str, int],
     source = pieces.get(item.get("source", ""))
     data = services.CommitmentInput(
         title=item["title"], description=item["description"].strip(), starts_on=starts_on,
-        due_on=today + timedelta(days=item["due_in_days"]), owner_id=owner.id,
+        due_on=_due_on(item, today), owner_id=owner.id,
         source_piece_id=source.id if source else None,
         targets=[services.TargetInput(codes_to_ids[t["indicator"]], t["baseline"], t["target"])
                  for t in item["targets"]])

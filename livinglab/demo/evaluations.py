@@ -1,4 +1,5 @@
-"""Synthetic SPBE results for the demo member regencies, 2021–2025, plainly labelled synthetic.
+"""Synthetic SPBE results for the demo member regencies, the five years up to last year, plainly labelled
+synthetic.
 
 Levels follow a seeded random walk per regency and indicator, so every load gives the same numbers, bent
 to agree with the demo stories loaded before them (`stories`):
@@ -6,7 +7,7 @@ to agree with the demo stories loaded before them (`stories`):
   prefills from the latest official score), so that the years it runs, and its due year, can show change;
 - while it runs, a commitment that is moving (in progress, achieved, verified) stands one level above its
   baseline (never above its target); one that is planned, at risk or missed stays at its baseline;
-- a commitment due in 2025 with `demo_observed` gets that level in its due year, so its judged outcome
+- a commitment due last year with `demo_observed` gets that level in its due year, so its judged outcome
   tells the story the demo intends;
 - a case-study piece's levels before and after are the levels in the years its period starts and ends.
 Around those fixed levels the walk keeps to the story: between two fixed levels it lies in between them,
@@ -20,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from livinglab.commitments.models import Commitment, CommitmentStatus
+from livinglab.commitments.models import Commitment, CommitmentStatus, lab_today
 from livinglab.commitments.outcomes import judge
 from livinglab.demo.data import DEMO_MEMBERS
 from livinglab.evaluations import services as evaluations
@@ -29,7 +30,13 @@ from livinglab.indicators.queries import framework_by_code
 from livinglab.pieces.models import Piece, PieceKind
 from livinglab.regencies.models import Regency
 
-YEARS = range(2021, 2026)
+
+
+def evaluated_years() -> range:
+    """The five years up to last year: the latest results a lab would have today."""
+    last = lab_today().year - 1
+    return range(last - 4, last + 1)
+
 SOURCE = "Data sintetis untuk demo Livinglab, bukan hasil evaluasi resmi"
 LIFT = {"3211": 0.4}  # Sumedang, the demo's showcase regency, scores among the highest
 
@@ -41,7 +48,7 @@ MOVING = (CommitmentStatus.IN_PROGRESS, CommitmentStatus.ACHIEVED, CommitmentSta
 
 def baseline_year(commitment: Commitment) -> int:
     """The evaluated year whose level a demo commitment's baseline is: the last one before it started."""
-    return min(commitment.starts_on.year - 1, YEARS[-1])
+    return min(commitment.starts_on.year - 1, evaluated_years()[-1])
 
 
 def stories(commitments_path: Path, codes: dict[int, str]) -> Stories:
@@ -76,7 +83,8 @@ def stories(commitments_path: Path, codes: dict[int, str]) -> Stories:
                 levels[year] = running
             if code in seen:
                 levels[commitment.due_on.year] = seen[code]
-    return {key: {y: level for y, level in years.items() if y in YEARS} for key, years in fixed.items()}
+    covered = evaluated_years()
+    return {key: {y: level for y, level in years.items() if y in covered} for key, years in fixed.items()}
 
 
 def _keep_to_story(walk: dict[int, int], fixed: dict[int, int]) -> dict[int, int]:
@@ -105,18 +113,19 @@ def synthetic_rows(commitments_path: Path) -> list[evaluations.ScoreRow]:
     names = {r.code: r.name for r in db.session.query(Regency).filter(Regency.code.in_([c for c, _ in DEMO_MEMBERS]))}
     fixed = stories(commitments_path, {i.id: i.code for i in framework.indicators})
     rng = random.Random(59_2020)
+    years = evaluated_years()
     rows = []
     for regency_code, _cohort in sorted(DEMO_MEMBERS):
         start, growth = rng.uniform(1.5, 3.4) + LIFT.get(regency_code, 0), rng.uniform(0.05, 0.4)
         offsets = {code: rng.gauss(0, 0.7) for code in codes}
         walks: dict[str, dict[int, int]] = {code: {} for code in codes}
-        for year in YEARS:
+        for year in years:
             for code in codes:
-                value = start + growth * (year - YEARS[0]) + offsets[code] + rng.gauss(0, 0.25)
+                value = start + growth * (year - years[0]) + offsets[code] + rng.gauss(0, 0.25)
                 walks[code][year] = min(5, max(1, round(value)))
         for code, walk in walks.items():
             walks[code] = _keep_to_story(walk, fixed.get((regency_code, code), {}))
-        for year in YEARS:
+        for year in years:
             levels = {code: walks[code][year] for code in codes}
             rows.append(evaluations.ScoreRow(0, regency_code, names[regency_code], framework.code, year, levels, None))
     return rows

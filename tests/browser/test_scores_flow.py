@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from livinglab.commitments.models import Commitment
+from livinglab.commitments.models import Commitment, lab_today
 from livinglab.extensions import db
 from livinglab.indicators.queries import framework_by_code
 from tests.browser.conftest import serious_violations
@@ -37,15 +37,16 @@ def test_import_a_year_and_see_the_outcome(browser: Browser, live_app, demo_site
         codes = [i.code for i in framework_by_code("spbe-2020").indicators]
         commitment_id = db.session.scalars(select(Commitment.id).where(Commitment.regency_code == "3303",
                                                                        Commitment.outcome.is_not(None))).one()
-    sheet = tmp_path / "hasil-2025.csv"
+    year = lab_today().year - 1  # the latest year of results, the year the commitment is judged on
+    sheet = tmp_path / f"hasil-{year}.csv"
     levels = ["1" if code == "I23" else "3" for code in codes]  # the committed indicator stays at its baseline
     sheet.write_text("regency_code,year,framework,index," + ",".join(codes) + "\n"
-                     + "3303,2025,spbe-2020,2.95," + ",".join(levels) + "\n", encoding="utf-8")
+                     + f"3303,{year},spbe-2020,2.95," + ",".join(levels) + "\n", encoding="utf-8")
 
     page = _coordinator(browser, demo_site, language)
     page.get_by_role("link", name=words["dashboard"], exact=True).click()
     page.get_by_role("link", name=words["import"]).click()
-    page.get_by_label(words["source"]).fill("Uji peramban: surat hasil evaluasi 2025")
+    page.get_by_label(words["source"]).fill(f"Uji peramban: surat hasil evaluasi {year}")
     page.get_by_label(words["file"]).set_input_files(str(sheet))
     page.get_by_role("button", name=words["check"]).click()
     expect(page.locator("table.data-table tbody tr").first).to_contain_text(words["changed"])
@@ -55,7 +56,7 @@ def test_import_a_year_and_see_the_outcome(browser: Browser, live_app, demo_site
 
     page.goto(f"{demo_site}/regencies/3303")
     expect(page.get_by_role("heading", name=words["profile_title"])).to_be_visible()
-    expect(page.locator("section[aria-labelledby=scores-title] .lead")).to_contain_text("2025")
+    expect(page.locator("section[aria-labelledby=scores-title] .lead")).to_contain_text(str(year))
     assert serious_violations(axe, page) == []
     page.goto(f"{demo_site}/commitments/{commitment_id}")
     expect(page.locator("#outcome")).to_contain_text(words["unchanged"])
