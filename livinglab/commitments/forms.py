@@ -65,20 +65,26 @@ class CommitmentForm(FlaskForm):
     targets = FieldList(FormField(TargetRow), min_entries=TARGET_ROWS, max_entries=TARGET_ROWS)
 
     def target_rows(self) -> list[TargetInput]:
+        """The filled-in rows; a row whose indicator is not a valid id (a tampered form) is left out."""
         rows = []
         for row in self.targets:
-            if row.indicator.data:
-                rows.append(TargetInput(int(row.indicator.data), int(row.baseline.data or 0),
-                                        int(row.target.data or 0)))
+            indicator = _id(row.indicator.data)
+            if indicator is not None:
+                rows.append(TargetInput(indicator, _id(row.baseline.data) or 0, _id(row.target.data) or 0))
         return rows
 
     def to_input(self) -> CommitmentInput:
-        source = self.source.data
         return CommitmentInput(
             title=self.title.data or "", description=self.description.data or "", starts_on=self.starts_on.data,
-            due_on=self.due_on.data, targets=self.target_rows(), owner_id=self.owner.data or None,
-            source_piece_id=int(source) if source and source.isdigit() and len(source) < 10 else None,
+            due_on=self.due_on.data, targets=self.target_rows(), owner_id=_id(self.owner.data),
+            source_piece_id=_id(self.source.data),
         )
+
+
+def _id(value) -> int | None:
+    """A database id or level from form data, or None when it is not one (empty, text, absurdly large)."""
+    text = str(value if value is not None else "")
+    return int(text) if text.isdigit() and 0 < int(text) < 2**31 else None
 
 
 class ProgressForm(FlaskForm):

@@ -67,6 +67,16 @@ def test_every_problem_of_a_commitment_form_is_listed_in_one_go(client, make_use
     assert db.session.scalar(select(Commitment)) is None
 
 
+@pytest.mark.parametrize("tampered", [{"targets-0-indicator": "abc"}, {"targets-0-baseline": "x"},
+                                      {"owner": str(2**64)}, {"targets-0-indicator": str(2**64)}])
+def test_a_tampered_commitment_form_is_refused_not_a_server_error(client, make_user, make_indicator, login_as,
+                                                                  tampered):
+    official = make_user("official")
+    login_as(official)
+    response = client.post("/commitments/new", data=_form(make_indicator(), **{"owner": str(official.id), **tampered}))
+    assert response.status_code == 200 and db.session.scalar(select(Commitment)) is None
+
+
 @pytest.mark.parametrize("role", ["peer", "coordinator"])
 def test_only_officials_commit(client, make_user, make_indicator, login_as, role):
     login_as(make_user(role))
