@@ -86,6 +86,7 @@ def register():
         except services.AccountError as error:
             getattr(form, error.field or "email").errors.append(error.message)
         else:
+            session.pop(VISITOR_CHOICE, None)  # the new account already took the visitor's language
             db.session.commit()
             login_user(user)
             flash(_("Welcome to Livinglab, %(name)s. Your account is ready.", name=user.name), "success")
@@ -130,6 +131,7 @@ def logout():
             return redirect(url_for("site.index"))
         return render_template("accounts/logout.html", form=ActivationForm())
     logout_user()
+    session.pop(VISITOR_CHOICE, None)
     flash(_("You have been signed out."), "info")
     return redirect(url_for("site.index"))
 

@@ -185,6 +185,14 @@ def test_a_language_picked_before_signing_in_is_kept_but_a_leftover_cookie_is_no
     db.session.commit()
     page = client.post("/login", data={"email": "dian@example.org", "password": TEST_PASSWORD}, follow_redirects=True)
     assert 'lang="id"' in page.text and user.locale == "id"
+    client.post("/logout")
+    client.get("/language/en")
+    client.post("/register", data={"name": "Komang Ayu", "email": "komang@example.org", "regency": "",
+                                   "password": "lawar-babi-bali-enak", "confirm": "lawar-babi-bali-enak"})
+    assert db.session.scalars(select(User).filter_by(email="komang@example.org")).one().locale == "en"
+    client.post("/logout")
+    client.post("/login", data={"email": "dian@example.org", "password": TEST_PASSWORD})
+    assert user.locale == "id"  # the choice was used up by the registration
 
 
 def test_unknown_language_is_ignored(client):
