@@ -111,9 +111,10 @@ def save_upload(upload: CheckedUpload) -> str:
     return stored
 
 
-@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_commit", insert=True)  # first, before any listener that might raise
 def _keep_written(session: Session) -> None:
-    session.info.pop(WRITTEN, None)
+    if not session.in_nested_transaction():  # releasing a savepoint is not the commit that keeps the files
+        session.info.pop(WRITTEN, None)
 
 
 @event.listens_for(Session, "after_transaction_end")
