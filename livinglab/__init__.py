@@ -7,6 +7,7 @@ from flask import Flask
 import config
 from livinglab.extensions import babel, csrf, db, limiter, migrate
 from livinglab.pagination import BoundedIntConverter, page_link_args
+from livinglab.site.forms import error_items
 from livinglab.rendering import render_markdown
 
 
@@ -62,6 +63,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     i18n.init_templates(app)
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["page_link_args"] = page_link_args
+    app.jinja_env.globals["error_items"] = error_items
     errors.register(app)
     headers.register(app)
     return app

@@ -36,10 +36,11 @@ from livinglab.regencies.models import Regency
 class CommitmentError(ValueError):
     """A commitment rule was broken; `message` is shown to the user next to `field`."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(self, message: str, field: str | None = None, indicator_id: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.indicator_id = indicator_id  # for a target's level: the row it belongs to
 
 
 @dataclass
@@ -94,11 +95,14 @@ def _examine(data: CommitmentInput, regency: Regency):
         if target.indicator_id not in indicators:
             problems.append(CommitmentError(_("Choose indicators from the list."), "targets"))
         elif not (1 <= target.baseline_level <= 5 and 1 <= target.target_level <= 5):
-            problems.append(CommitmentError(_("Choose the baseline and target level of %(code)s, or remove the "
-                                              "indicator.", code=indicators[target.indicator_id].code), "targets"))
+            problems.append(CommitmentError(
+                _("Choose the baseline and target level of %(code)s, or remove the indicator.",
+                  code=indicators[target.indicator_id].code),
+                "target" if 1 <= target.baseline_level <= 5 else "baseline", target.indicator_id))
         elif target.target_level <= target.baseline_level:
             problems.append(CommitmentError(_("The target level of %(code)s must be higher than its baseline.",
-                                              code=indicators[target.indicator_id].code), "targets"))
+                                              code=indicators[target.indicator_id].code), "target",
+                                            target.indicator_id))
     owner = db.session.get(User, data.owner_id) if data.owner_id else None
     if data.owner_id and (owner is None or not owner.is_active or owner.role is not Role.OFFICIAL
                           or owner.regency_code != regency.code):
@@ -241,8 +245,8 @@ def add_milestone(commitment: Commitment, by: User, title: str, due_on: date) ->
     if not 3 <= len(title) <= 200:
         raise CommitmentError(_("Write a milestone title of 3 to 200 characters."), "title")
     if not commitment.starts_on <= due_on <= commitment.due_on:
-        raise CommitmentError(_("A milestone falls between the start (%(start)s) and the due date (%(due)s) of the "
-                                "commitment.", start=format_date(commitment.starts_on, "medium"),
+        raise CommitmentError(_("A milestone must fall between the start (%(start)s) and the due date (%(due)s) of "
+                                "the commitment.", start=format_date(commitment.starts_on, "medium"),
                                 due=format_date(commitment.due_on, "medium")), "due_on")
     milestone = Milestone(title=title, due_on=due_on)
     commitment.milestones.append(milestone)

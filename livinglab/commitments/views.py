@@ -129,9 +129,14 @@ def _checked(form: CommitmentForm, regency) -> bool:
 
 
 def _field_error(form, error: services.CommitmentError) -> None:
-    """Show a rule's message at its field, unless the field already says what is wrong."""
+    """Show a rule's message at its field (a target's level in its own row), unless the field already
+    says what is wrong."""
     field = {"targets": None, "source_piece_id": None, "owner_id": "owner"}.get(error.field, error.field)
-    target = getattr(form, field, None) if field else None
+    if error.indicator_id is not None:
+        row = next((r for r in form.targets if r.indicator.data == str(error.indicator_id)), None)
+        target = getattr(row, field) if row is not None else None
+    else:
+        target = getattr(form, field, None) if field else None
     if target is not None and hasattr(target, "errors") and isinstance(target.errors, list):
         if not target.errors:
             target.errors.append(error.message)

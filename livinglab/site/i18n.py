@@ -57,7 +57,8 @@ def score(value, signed: bool = False) -> str:
     Indonesian), a sign on changes ("+0,81")."""
     if value is None:
         return ""
-    return format_decimal(float(value), "+#,##0.00;-#,##0.00" if signed else "#,##0.00")
+    value = round(float(value), 2) + 0.0  # no "-0,00"
+    return format_decimal(value, "+#,##0.00;-#,##0.00" if signed else "#,##0.00")
 
 
 def init_templates(app: Flask) -> None:

@@ -63,7 +63,9 @@ def test_every_problem_of_a_commitment_form_is_listed_in_one_go(client, make_use
     page = client.post("/commitments/new", data=data).get_data(as_text=True)
     assert "wajib diisi" in page and "tidak boleh sebelum tanggal mulai" in page
     assert f"Level target {first.code} harus lebih tinggi" in page and f"level awal dan level target {second.code}" in page
-    assert page.count("wajib diisi") == 1  # the title says it once, not once per rule
+    assert '<a href="#title">Judul: Kolom ini wajib diisi.</a>' in page  # the summary links to each field
+    assert 'id="targets-0-target-error"' in page and 'id="targets-1-baseline-error"' in page  # in their own rows
+    assert page.count("Kolom ini wajib diisi.") == 2  # at the title and in the summary, not once per rule
     assert db.session.scalar(select(Commitment)) is None
 
 
