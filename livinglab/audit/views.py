@@ -1,6 +1,6 @@
 """The audit log, for coordinators and admins."""
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -57,6 +57,22 @@ def _readable(key: str, value: object) -> str:
     if key == "role" and value in {r.value for r in Role}:
         return str(ROLE_LABELS[Role(value)])
     return "—" if value is None else str(value)
+
+
+OBJECT_LABELS = {"piece": _l("Piece"), "comment": _l("Comment"), "commitment": _l("Commitment"),
+                 "user": _l("User"), "evaluations": _l("Official results"), "import": _l("Import")}
+OBJECT_LINKS = {"piece": ("pieces.detail", "piece_id"), "commitment": ("commitments.detail", "commitment_id"),
+                "comment": ("comments.permalink", "comment_id"), "user": ("accounts.user_detail", "user_id")}
+
+
+@bp.app_template_global()
+def audit_object(event: AuditEvent) -> tuple[str, str | None]:
+    """What an event is about, translated, and the page that shows it (None when there is none)."""
+    label = f"{OBJECT_LABELS.get(event.object_type, event.object_type)} #{event.object_id}"
+    endpoint = OBJECT_LINKS.get(event.object_type)
+    if endpoint is None or not str(event.object_id).isdigit():
+        return label, None
+    return label, url_for(endpoint[0], **{endpoint[1]: int(event.object_id)})
 
 
 @bp.app_template_global()

@@ -109,3 +109,15 @@ def test_user_list_filters(client, make_user, login_as):
     assert "Joko Susilo" in html and "Siti Nurhaliza" not in html
     html = client.get("/admin/users?q=siti").text
     assert "Siti Nurhaliza" in html and "Joko Susilo" not in html
+
+
+def test_the_audit_log_names_objects_in_the_reader_language_and_links_them(client, make_user, make_piece, login_as):
+    piece = make_piece()
+    from livinglab.audit.services import record_event
+
+    record_event("piece.published", "piece", piece.id, actor=piece.author)
+    record_event("evaluations.imported", "evaluations", "2025", actor=piece.author)
+    db.session.commit()
+    login_as(make_user("coordinator"))
+    page = client.get("/audit").get_data(as_text=True)
+    assert f'<a href="/pieces/{piece.id}">Tulisan #{piece.id}</a>' in page and "Hasil resmi #2025" in page
