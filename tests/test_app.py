@@ -1,5 +1,7 @@
 """The application as a whole: configuration, health, security headers, error pages, page weight."""
 
+import re
+
 import pytest
 from flask import abort
 
@@ -38,7 +40,9 @@ def test_security_headers_on_every_page(client):
 def test_pages_carry_no_inline_script_or_style(client, content):
     for url in ["/", "/indicators", "/regencies", "/login", "/register"]:
         html = client.get(url).text
-        assert "<script" not in html and "style=" not in html and "<style" not in html, url
+        scripts = re.findall(r"<script[^>]*>(.*?)</script>", html, re.S)
+        assert scripts == [""] and '<script src="/static/js/nav.js" defer>' in html, url  # one file, nothing inline
+        assert "style=" not in html and "<style" not in html, url
 
 
 @pytest.mark.parametrize("url", ["/does-not-exist", "/regencies/0000", "/indicators/X99", "/admin/users/abc"])
