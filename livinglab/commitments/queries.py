@@ -210,6 +210,14 @@ def for_regency(regency_code: str) -> list[Commitment]:
     return list(db.session.scalars(query))
 
 
+def owned_by(user_id: int, limit: int = 10) -> list[Commitment]:
+    """The commitments a person answers for (withdrawn ones left out), open ones first."""
+    query = (select(Commitment).where(Commitment.owner_id == user_id, Commitment.status != CommitmentStatus.WITHDRAWN)
+             .options(*_card_options())
+             .order_by(case((Commitment.status.in_(OPEN_STATUSES), 0), else_=1), Commitment.due_on).limit(limit))
+    return list(db.session.scalars(query))
+
+
 def for_indicator(indicator_id: int) -> list[tuple[Commitment, CommitmentTarget]]:
     """Who committed to raise this indicator, with their baseline and target."""
     query = (select(Commitment, CommitmentTarget).join(CommitmentTarget.commitment)

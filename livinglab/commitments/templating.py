@@ -28,6 +28,12 @@ def regency_commitments(regency_code: str) -> list[Commitment]:
 
 
 @bp.app_template_global()
+def commitments_owned_by(user_id: int) -> list[Commitment]:
+    """For the public profile of a person (accounts), which cannot import commitments."""
+    return queries.owned_by(user_id)
+
+
+@bp.app_template_global()
 def indicator_commitments(indicator_id: int) -> list:
     return queries.for_indicator(indicator_id)
 

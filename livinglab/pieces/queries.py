@@ -81,6 +81,11 @@ def pieces_for_indicator(indicator: Indicator, limit: int = 20) -> list[Piece]:
     return list(db.session.scalars(query))
 
 
+def pieces_by_author(user_id: int, limit: int = 10) -> list[Piece]:
+    """A person's published pieces, newest first, for their public profile."""
+    return list(db.session.scalars(piece_list_query(PieceFilters()).where(Piece.author_id == user_id).limit(limit)))
+
+
 def pieces_for_regency(regency_code: str, include_unpublished: bool) -> list[Piece]:
     """The regency's published pieces; with `include_unpublished`, its drafts and archive too."""
     statuses = list(PieceStatus) if include_unpublished else [PieceStatus.PUBLISHED]

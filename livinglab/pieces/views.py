@@ -38,6 +38,12 @@ def status_label(status: PieceStatus) -> str:
 
 
 @bp.app_template_global()
+def pieces_by(user_id: int) -> list[Piece]:
+    """For the public profile of a person (accounts), which cannot import pieces."""
+    return queries.pieces_by_author(user_id)
+
+
+@bp.app_template_global()
 def piece_url(piece: Piece, **kwargs) -> str:
     """The canonical address of a piece: id plus the current slug."""
     return url_for("pieces.detail", piece_id=piece.id, slug=piece.slug, **kwargs)
