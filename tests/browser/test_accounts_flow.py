@@ -16,7 +16,7 @@ def test_register_sign_in_switch_language_sign_out(page: Page, demo_site: str):
     page.get_by_label("Kata sandi", exact=True).fill("pendek")
     page.get_by_label("Ulangi kata sandi").fill("pendek")
     page.get_by_role("button", name="Buat akun").click()
-    expect(page.get_by_text("Kata sandi harus terdiri atas minimal 10 karakter.")).to_be_visible()
+    expect(page.get_by_text("Kata sandi harus terdiri atas minimal 10 karakter.", exact=True)).to_be_visible()
     expect(page.get_by_label("Nama lengkap")).to_have_value("Made Wirawan")
 
     page.get_by_label("Kata sandi", exact=True).fill("babi-guling-gianyar")
@@ -63,7 +63,7 @@ def test_admin_makes_an_official_and_sees_it_in_the_audit_log(page: Page, demo_s
     page.get_by_label("Peran").select_option("official")
     page.get_by_label("Kabupaten/kota").select_option(label="— tidak ada —")
     page.get_by_role("button", name="Simpan peran").click()
-    expect(page.get_by_text("Pejabat daerah wajib terdaftar pada satu kabupaten/kota.")).to_be_visible()
+    expect(page.get_by_text("Pejabat daerah wajib terdaftar pada satu kabupaten/kota.", exact=True)).to_be_visible()
     page.get_by_label("Kabupaten/kota").select_option(label="Kabupaten Bogor")
     page.get_by_role("button", name="Simpan peran").click()
     expect(page.get_by_text("Peran Putri Ayu Lestari (demo) telah disimpan.")).to_be_visible()
