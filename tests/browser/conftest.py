@@ -10,6 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from werkzeug.serving import make_server
 
 from livinglab import create_app
+from livinglab.demo.data import DEMO_PASSWORD
 from livinglab.demo.services import load_demo, load_reference_content
 from livinglab.extensions import db
 from livinglab.search.index import forget_searchers
@@ -82,6 +83,22 @@ def follow(page, locator) -> None:
     being replaced finds no document."""
     with page.expect_navigation():
         locator.click()
+
+
+def sign_in(page, site: str, email: str) -> None:
+    """Sign a page in as a demo account and wait until the sign-in has gone through."""
+    page.goto(f"{site}/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(DEMO_PASSWORD)
+    follow(page, page.locator("main form button[type=submit]"))
+
+
+def signed_in(browser, site: str, email: str, language: str, **context_options):
+    """A demo user in a browser of their own, reading the given language."""
+    page = browser.new_context(**context_options).new_page()
+    sign_in(page, site, email)
+    page.goto(f"{site}/language/{language}?next=/")
+    return page
 
 
 def serious_violations(axe: Axe, page) -> list[str]:

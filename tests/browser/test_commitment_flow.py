@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
 from livinglab.commitments.models import lab_today
 from livinglab.extensions import db
 from livinglab.pieces.models import Piece
-from tests.browser.conftest import follow, serious_violations
+from tests.browser.conftest import follow, serious_violations, signed_in
 
 WORDS = {
     "id": {"replicate": "Replikasi di daerah saya", "baseline": "Level awal",
@@ -30,16 +30,6 @@ WORDS = {
 }
 
 
-def _person(browser: Browser, site: str, email: str, language: str) -> Page:
-    page = browser.new_context(accept_downloads=True).new_page()
-    page.goto(f"{site}/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill("livinglab-demo-2026")
-    page.locator("main form button[type=submit]").click()
-    page.goto(f"{site}/language/{language}?next=/")
-    return page
-
-
 @pytest.mark.parametrize("language", ["id", "en"])
 def test_replicate_report_verify_export(browser: Browser, live_app, demo_site: str, axe, language: str):
     words = WORDS[language]
@@ -48,7 +38,7 @@ def test_replicate_report_verify_export(browser: Browser, live_app, demo_site: s
         piece_path, piece_indicators = f"/pieces/{piece.id}", [t.indicator_id for t in piece.targets]
     title = f"Replikasi uji peramban ({language})"
 
-    official = _person(browser, demo_site, "sumedang@livinglab.example.org", language)
+    official = signed_in(browser, demo_site, "sumedang@livinglab.example.org", language, accept_downloads=True)
     official.goto(demo_site + piece_path)
     official.get_by_role("link", name=words["replicate"]).click()
     official.locator("#title").fill(title)
@@ -77,7 +67,7 @@ def test_replicate_report_verify_export(browser: Browser, live_app, demo_site: s
     expect(official.locator(".commitment-state .status-achieved")).to_be_visible()
     assert serious_violations(axe, official) == []
 
-    coordinator = _person(browser, demo_site, "koordinator@livinglab.example.org", language)
+    coordinator = signed_in(browser, demo_site, "koordinator@livinglab.example.org", language, accept_downloads=True)
     coordinator.get_by_role("link", name=words["dashboard"], exact=True).click()
     coordinator.locator("#f-regency").select_option("3211")
     coordinator.locator("#f-status").select_option("achieved")

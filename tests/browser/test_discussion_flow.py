@@ -1,13 +1,13 @@
 """A peer asks, the author is notified and replies, a third user flags, a coordinator hides; axe-clean pages."""
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
 from livinglab.accounts.models import User
 from livinglab.extensions import db
 from livinglab.pieces.models import Piece
-from tests.browser.conftest import follow, serious_violations
+from tests.browser.conftest import follow, serious_violations, signed_in
 
 WORDS = {
     "id": {"comment": "Komentar Anda", "post": "Kirim komentar", "reply": "Balas", "post_reply": "Kirim balasan",
@@ -21,17 +21,6 @@ WORDS = {
 }
 
 
-def _person(browser: Browser, site: str, email: str, language: str) -> Page:
-    """A signed-in user in a browser of their own, reading the given language."""
-    page = browser.new_context().new_page()
-    page.goto(f"{site}/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill("livinglab-demo-2026")
-    page.locator("main form button[type=submit]").click()
-    page.goto(f"{site}/language/{language}?next=/")
-    return page
-
-
 @pytest.mark.parametrize("language", ["id", "en"])
 def test_question_reply_flag_and_hide(browser: Browser, live_app, demo_site: str, axe, language: str):
     words = WORDS[language]
@@ -42,14 +31,14 @@ def test_question_reply_flag_and_hide(browser: Browser, live_app, demo_site: str
     question = f"Berapa lama penyusunan dokumennya, Pak? ({language})"
     answer = f"Sekitar delapan belas bulan, termasuk harmonisasi. ({language})"
 
-    peer = _person(browser, demo_site, "peer@livinglab.example.org", language)
+    peer = signed_in(browser, demo_site, "peer@livinglab.example.org", language)
     peer.goto(demo_site + piece_path)
     peer.get_by_label(words["comment"], exact=True).fill(question)
     peer.get_by_role("button", name=words["post"]).click()
     expect(peer.locator(".comment", has_text=question)).to_be_visible()
     assert serious_violations(axe, peer) == []
 
-    official = _person(browser, demo_site, "sumedang@livinglab.example.org", language)
+    official = signed_in(browser, demo_site, "sumedang@livinglab.example.org", language)
     follow(official, official.get_by_role("link", name=words["notifications"]))
     assert serious_violations(axe, official) == []
     official.locator(".notification-unread a").first.click()
@@ -59,13 +48,13 @@ def test_question_reply_flag_and_hide(browser: Browser, live_app, demo_site: str
     official.get_by_role("button", name=words["post_reply"]).click()
     expect(official.locator(".comment-depth-2", has_text=answer)).to_be_visible()
 
-    flagger = _person(browser, demo_site, "semarang@livinglab.example.org", language)
+    flagger = signed_in(browser, demo_site, "semarang@livinglab.example.org", language)
     flagger.goto(demo_site + piece_path)
     flagger.locator("article", has_text=answer).get_by_role("link", name=words["flag"]).click()
     flagger.get_by_label(words["spam"]).check()
     follow(flagger, flagger.get_by_role("button", name=words["send_flag"]))
 
-    coordinator = _person(browser, demo_site, "koordinator@livinglab.example.org", language)
+    coordinator = signed_in(browser, demo_site, "koordinator@livinglab.example.org", language)
     follow(coordinator, coordinator.get_by_role("link", name=words["moderation"]))
     assert serious_violations(axe, coordinator) == []
     follow(coordinator, coordinator.locator(".queue-item", has_text=answer).get_by_role("link", name=words["review"]))

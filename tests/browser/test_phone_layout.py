@@ -3,19 +3,16 @@
 import pytest
 from playwright.sync_api import Browser
 
+from tests.browser.conftest import signed_in
+
 PAGES = ["/", "/coordinator", "/commitments", "/impact", "/indicators/I01", "/regencies/3211",
          "/search?q=perizinan", "/notifications", "/moderation", "/audit"]
 
 
 @pytest.mark.parametrize("language", ["id", "en"])
 def test_pages_fit_a_phone_for_a_coordinator(browser: Browser, demo_site: str, language: str):
-    page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
-    page.goto(f"{demo_site}/login")
-    page.locator("#email").fill("koordinator@livinglab.example.org")
-    page.locator("#password").fill("livinglab-demo-2026")
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
-    page.goto(f"{demo_site}/language/{language}?next=/")
+    page = signed_in(browser, demo_site, "koordinator@livinglab.example.org", language,
+                     viewport={"width": 360, "height": 740})
     too_wide = {}
     for path in PAGES:
         page.goto(demo_site + path)

@@ -5,16 +5,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import follow, serious_violations
+from tests.browser.conftest import follow, serious_violations, sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def _sign_in(page: Page, site: str, email: str) -> None:
-    page.goto(f"{site}/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill("livinglab-demo-2026")
-    page.locator("main form button[type=submit]").click()
 
 
 @pytest.mark.parametrize("language", ["id", "en"])
@@ -30,7 +23,7 @@ def test_official_publishes_and_revises_a_piece(page: Page, demo_site: str, axe,
     title = f"Loket perizinan tanpa antre ({language})"
     page.context.add_cookies([{"name": "lang", "value": language, "url": demo_site}])
     # Signed-in users see their own language: the Sumedang official reads Indonesian, Banyuwangi's English.
-    _sign_in(page, demo_site, "sumedang@livinglab.example.org" if language == "id" else "banyuwangi@livinglab.example.org")
+    sign_in(page, demo_site, "sumedang@livinglab.example.org" if language == "id" else "banyuwangi@livinglab.example.org")
     follow(page, page.get_by_role("link", name=words["write"], exact=True))
     assert serious_violations(axe, page) == []
     page.get_by_label(words["title"], exact=True).fill(title)

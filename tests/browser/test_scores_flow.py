@@ -2,13 +2,13 @@
 and a commitment due that year show the new outcome. The profile, indicator and impact pages pass axe-core."""
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
 from livinglab.commitments.models import Commitment, lab_today
 from livinglab.extensions import db
 from livinglab.indicators.queries import framework_by_code
-from tests.browser.conftest import serious_violations
+from tests.browser.conftest import serious_violations, signed_in
 
 WORDS = {
     "id": {"dashboard": "Dasbor", "import": "Impor nilai resmi", "source": "Sumber hasil ini", "file": "Berkas CSV atau XLSX",
@@ -18,16 +18,6 @@ WORDS = {
            "file": "CSV or XLSX file", "check": "Check the file", "changed": "changed", "confirm": "Confirm and store",
            "unchanged": "unchanged", "profile_title": "Official SPBE results"},
 }
-
-
-def _coordinator(browser: Browser, site: str, language: str) -> Page:
-    page = browser.new_context().new_page()
-    page.goto(f"{site}/login")
-    page.locator("#email").fill("koordinator@livinglab.example.org")
-    page.locator("#password").fill("livinglab-demo-2026")
-    page.locator("main form button[type=submit]").click()
-    page.goto(f"{site}/language/{language}?next=/")
-    return page
 
 
 @pytest.mark.parametrize("language", ["id", "en"])
@@ -43,7 +33,7 @@ def test_import_a_year_and_see_the_outcome(browser: Browser, live_app, demo_site
     sheet.write_text("regency_code,year,framework,index," + ",".join(codes) + "\n"
                      + f"3303,{year},spbe-2020,2.95," + ",".join(levels) + "\n", encoding="utf-8")
 
-    page = _coordinator(browser, demo_site, language)
+    page = signed_in(browser, demo_site, "koordinator@livinglab.example.org", language)
     page.get_by_role("link", name=words["dashboard"], exact=True).click()
     page.get_by_role("link", name=words["import"]).click()
     page.get_by_label(words["source"]).fill(f"Uji peramban: surat hasil evaluasi {year}")
