@@ -32,13 +32,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     from livinglab.audit import views as audit_views
     from livinglab.comments import moderation, views as comments_views  # noqa: F401  (moderation adds routes)
     from livinglab.commitments import (  # noqa: F401  (milestones and templating add routes and helpers)
-        cli as commitments_cli, dashboard, impact, milestones, scores, templating, views as commitments_views,
+        cli as commitments_cli, dashboard, milestones, templating, views as commitments_views,
     )
     from livinglab.demo import cli as demo_cli
     from livinglab.indicators import cli as indicators_cli, views as indicators_views
     from livinglab.notifications import cli as notifications_cli, views as notifications_views
     from livinglab.pieces import views as pieces_views
     from livinglab.regencies import cli as regencies_cli, views as regencies_views
+    from livinglab.results import cli as results_cli, impact, views as results_views
     from livinglab.search import cli as search_cli, index as search_index, views as search_views
     from livinglab.site import errors, headers, i18n, views as site_views
 
@@ -52,11 +53,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     for blueprint in (
         site_views.bp, accounts_views.bp, indicators_views.bp, regencies_views.bp, pieces_views.bp, search_views.bp,
         audit_views.bp, comments_views.bp, notifications_views.bp, commitments_views.bp, dashboard.bp,
-        scores.bp, impact.bp,
+        results_views.bp, impact.bp,
     ):
         app.register_blueprint(blueprint)
     for group in (accounts_cli.cli, indicators_cli.cli, regencies_cli.cli, demo_cli.content_cli, demo_cli.demo_cli,
-                  search_cli.cli, notifications_cli.cli, commitments_cli.cli, commitments_cli.scores_cli):
+                  search_cli.cli, notifications_cli.cli, commitments_cli.cli, results_cli.cli):
         app.cli.add_command(group)
 
     search_index.init_app(app)

@@ -14,11 +14,12 @@ from livinglab.commitments.models import (
     StatusChange,
 )
 from livinglab.comments.models import Comment, CommentBlock, Flag, FlagReason, FlagResolution
-from livinglab.evaluations.models import Evaluation, EvaluationScore
-from livinglab.indicators.models import Aspect, Domain, Framework, Indicator, Level, PredicateBand
+from livinglab.evaluations.models import Evaluation, EvaluationScore, ResultImport
+from livinglab.indicators.models import Aspect, CrosswalkLink, Domain, Framework, Indicator, Level, PredicateBand
 from livinglab.notifications.models import Follow, Notification, NotificationKind
 from livinglab.pieces.models import Attachment, Piece, PieceIndicator, PieceKind, PieceRevision, PieceStatus, Tag
 from livinglab.regencies.models import Province, Regency, RegencyKind
+from livinglab.results.models import Judgement
 from livinglab.search.models import SearchQueueItem
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "Commitment",
     "CommitmentStatus",
     "CommitmentTarget",
+    "CrosswalkLink",
     "Domain",
     "EmailFrequency",
     "Evaluation",
@@ -41,6 +43,7 @@ __all__ = [
     "Follow",
     "Framework",
     "Indicator",
+    "Judgement",
     "Level",
     "Milestone",
     "Notification",
@@ -57,6 +60,7 @@ __all__ = [
     "Province",
     "Regency",
     "RegencyKind",
+    "ResultImport",
     "Role",
     "SearchQueueItem",
     "StatusChange",

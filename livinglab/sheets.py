@@ -6,6 +6,7 @@ import io
 from collections.abc import Iterable
 from datetime import date
 
+from flask import Response
 from flask_babel import gettext as _
 from openpyxl import load_workbook
 from werkzeug.datastructures import FileStorage
@@ -73,3 +74,9 @@ def csv_bytes(header: list[str], rows: Iterable[Iterable]) -> bytes:
     for row in rows:
         writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date) else inert(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def csv_response(name: str, header: list[str], rows: list[list]) -> Response:
+    """A spreadsheet-friendly CSV download."""
+    return Response(csv_bytes(header, rows), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

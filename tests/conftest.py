@@ -242,15 +242,19 @@ def make_commitment(app: Flask, make_user, make_indicator) -> Callable[..., Comm
     def make(owner: User | None = None, indicators: list | None = None, **fields) -> Commitment:
         owner = owner or make_user("official")
         today = lab_today()
+        starts_on = fields.pop("starts_on", today - timedelta(days=30))
+        due_on = fields.pop("due_on", today + timedelta(days=180))
+        baseline = fields.pop("baseline", 1)
         data = CommitmentInput(
             title=fields.pop("title", f"Komitmen uji nomor {next(_counter)}"),
             description=fields.pop("description", "Deskripsi komitmen."),
-            starts_on=fields.pop("starts_on", today - timedelta(days=30)),
-            due_on=fields.pop("due_on", today + timedelta(days=180)),
-            targets=[TargetInput(i.id, 1, 3) for i in (indicators if indicators is not None else [make_indicator()])],
+            starts_on=starts_on, due_on=max(due_on, today + timedelta(days=1)),
+            targets=[TargetInput(i.id, baseline, fields.pop("target", 3))
+                     for i in (indicators if indicators is not None else [make_indicator()])],
             source_piece_id=fields.pop("source_piece_id", None),
         )
         commitment = create_commitment(owner, data)
+        commitment.due_on = due_on  # a commitment made back then may be due in the past
         for name, value in fields.items():
             setattr(commitment, name, value)
         db.session.commit()

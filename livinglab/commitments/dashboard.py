@@ -11,13 +11,12 @@ from sqlalchemy import select
 from livinglab.audit.services import record_event
 from livinglab.commitments import exports, imports, queries, services
 from livinglab.commitments.forms import ImportForm
-from livinglab.commitments.impact import csv_response
-from livinglab.sheets import SheetError, read_upload
 from livinglab.commitments.models import OPEN_STATUSES, Commitment, lab_today
 from livinglab.commitments.permissions import can_import_progress, can_view_dashboard
 from livinglab.commitments.views import filter_options
 from livinglab.extensions import db
 from livinglab.pagination import paginate
+from livinglab.sheets import SheetError, csv_response, read_upload
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
 PREVIEW_MAX_AGE = 3600

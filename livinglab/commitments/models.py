@@ -18,6 +18,7 @@ from livinglab.extensions import db
 
 if TYPE_CHECKING:
     from livinglab.accounts.models import User
+    from livinglab.evaluations.models import Evaluation
     from livinglab.indicators.models import Indicator
     from livinglab.pieces.models import Piece
     from livinglab.regencies.models import Regency
@@ -83,6 +84,8 @@ class Commitment(db.Model):
     # The date of the newest progress update: the stale rule reads it without touching the updates.
     last_update_on: Mapped[date | None] = mapped_column(Date)
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # Recorded by a coordinator after the results of its due year were known: shown, never counted.
+    is_recorded_after: Mapped[bool] = mapped_column(default=False)
     # Judged from the official scores of the due year, when they arrive.
     outcome: Mapped[Outcome | None] = mapped_column(_enum(Outcome, "outcome"), index=True)
     outcome_year: Mapped[int | None]
@@ -132,6 +135,23 @@ class Commitment(db.Model):
             reasons.append("stale")
         return reasons
 
+    def evidence_gaps(self) -> list[str]:
+        """Why an achieved or verified commitment's own evidence does not back its status: "percent" (progress
+        below 100 %) and/or "milestones" (milestones not done); empty otherwise."""
+        if self.status not in (CommitmentStatus.ACHIEVED, CommitmentStatus.VERIFIED):
+            return []
+        gaps = ["percent"] if self.percent < 100 else []
+        return gaps + (["milestones"] if any(m.done_on is None for m in self.milestones) else [])
+
+    @property
+    def is_judged(self) -> bool:
+        return self.outcome is not None
+
+    @property
+    def promises_judgement(self) -> bool:
+        """Only a commitment that is not withdrawn waits for the results of its due year."""
+        return self.status is not CommitmentStatus.WITHDRAWN
+
     def __repr__(self) -> str:
         return f"<Commitment {self.id} {self.regency_code} {self.status.value}>"
 
@@ -150,12 +170,22 @@ class CommitmentTarget(db.Model):
     baseline_source: Mapped[BaselineSource] = mapped_column(_enum(BaselineSource, "baseline_source"),
                                                             default=BaselineSource.SELF_ASSESSED)
     baseline_year: Mapped[int | None]
+    # The stored result the baseline was read from (its provenance: official import or synthetic demo).
+    baseline_evaluation_id: Mapped[int | None] = mapped_column(ForeignKey("evaluations.id", ondelete="SET NULL"))
     observed_level: Mapped[int | None]
     observed_year: Mapped[int | None]
     outcome: Mapped[Outcome | None] = mapped_column(_enum(Outcome, "outcome"))
 
     commitment: Mapped[Commitment] = relationship(back_populates="targets")
     indicator: Mapped[Indicator] = relationship()
+    baseline_evaluation: Mapped[Evaluation | None] = relationship()
+
+    @property
+    def baseline_provenance(self) -> str:
+        """"self_assessed", "official_import" or "synthetic_demo"."""
+        if self.baseline_source is BaselineSource.SELF_ASSESSED or self.baseline_evaluation is None:
+            return "self_assessed" if self.baseline_source is BaselineSource.SELF_ASSESSED else "official_import"
+        return self.baseline_evaluation.provenance
 
 
 class Milestone(db.Model):

@@ -59,6 +59,8 @@ def can_verify_commitment(user: User, commitment: Commitment) -> bool:
 def can_change_status(user: User, commitment: Commitment, to: CommitmentStatus) -> bool:
     if to not in TRANSITIONS[commitment.status]:
         return False
+    if to is S.WITHDRAWN and commitment.is_judged:  # withdrawing would erase an outcome already known
+        return False
     if to is S.VERIFIED:
         return can_verify_commitment(user, commitment)
     if (commitment.status, to) in COORDINATOR_MOVES:
@@ -77,6 +79,11 @@ def can_import_progress(user: User) -> bool:
 
 
 can_view_dashboard = can_import_progress
+
+
+def can_record_historical_commitment(user: User) -> bool:
+    """Coordinators may record a commitment made before its due year's results were known, after the fact."""
+    return _active(user) and user.is_coordinator
 
 
 def load_commitment(commitment_id: int, predicate: Callable[[User, Commitment], bool]) -> Commitment:

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import format_date, gettext as _
+from flask_babel import format_date, gettext as _, ngettext
 from sqlalchemy import select
 
 from livinglab.accounts.models import Role, User, utcnow
@@ -17,15 +17,22 @@ from livinglab.commitments.models import (
     CommitmentStatus,
     CommitmentTarget,
     Milestone,
+    LAB_TIMEZONE,
     OneTimeKey,
     ProgressUpdate,
     StatusChange,
     lab_today,
 )
-from livinglab.commitments.permissions import can_change_status, can_create_commitment, can_record_progress
-from livinglab.evaluations.queries import latest_levels
+from livinglab.commitments.permissions import (
+    can_change_status,
+    can_create_commitment,
+    can_record_historical_commitment,
+    can_record_progress,
+)
+from livinglab.evaluations.queries import Reading, has_results, official_baselines
 from livinglab.extensions import db
 from livinglab.indicators.models import Indicator
+from livinglab.indicators.queries import framework_for_year, load_crosswalk
 from livinglab.notifications import services as notifications
 from livinglab.notifications.models import NotificationKind
 from livinglab.pieces.attachments import CheckedUpload, save_upload
@@ -65,19 +72,23 @@ def commitment_subject(commitment: Commitment) -> notifications.Subject:
     return notifications.Subject("commitment", commitment.id, commitment.title, f"/commitments/{commitment.id}")
 
 
-def input_problems(data: CommitmentInput, regency: Regency) -> list[CommitmentError]:
+def input_problems(data: CommitmentInput, regency: Regency, commitment: Commitment | None = None,
+                   recorded_after: bool = False) -> list[CommitmentError]:
     """Everything wrong with what was typed, so that a form says it all at once."""
-    return _examine(data, regency)[0]
+    return _examine(data, regency, commitment, recorded_after, None)[0]
 
 
-def _check(data: CommitmentInput, regency: Regency) -> tuple[User | None, Piece | None, dict[int, Indicator]]:
-    problems, owner, source, indicators = _examine(data, regency)
+def _check(data: CommitmentInput, regency: Regency, commitment: Commitment | None = None,
+           recorded_after: bool = False, at: datetime | None = None,
+           ) -> tuple[User | None, Piece | None, dict[int, Indicator]]:
+    problems, owner, source, indicators = _examine(data, regency, commitment, recorded_after, at)
     if problems:
         raise problems[0]
     return owner, source, indicators
 
 
-def _examine(data: CommitmentInput, regency: Regency):
+def _examine(data: CommitmentInput, regency: Regency, commitment: Commitment | None, recorded_after: bool,
+             at: datetime | None):
     problems = []
     if not 5 <= len(data.title.strip()) <= 200:
         problems.append(CommitmentError(_("Write a title of 5 to 200 characters."), "title"))
@@ -103,6 +114,13 @@ def _examine(data: CommitmentInput, regency: Regency):
             problems.append(CommitmentError(_("The target level of %(code)s must be higher than its baseline.",
                                               code=indicators[target.indicator_id].code), "target",
                                             target.indicator_id))
+    if commitment is not None and commitment.is_judged:
+        problems += _judged_changes(commitment, data)
+    elif data.starts_on and data.due_on and data.starts_on <= data.due_on:
+        if commitment is None or data.due_on != commitment.due_on:
+            today = at.astimezone(LAB_TIMEZONE).date() if at else lab_today()
+            problems += _due_date_problems(data.due_on, regency, recorded_after, today)
+        problems += _target_problems(data, regency, indicators)
     owner = db.session.get(User, data.owner_id) if data.owner_id else None
     if data.owner_id and (owner is None or not owner.is_active or owner.role is not Role.OFFICIAL
                           or owner.regency_code != regency.code):
@@ -114,35 +132,91 @@ def _examine(data: CommitmentInput, regency: Regency):
     return problems, owner, source, indicators
 
 
+def _judged_changes(commitment: Commitment, data: CommitmentInput) -> list[CommitmentError]:
+    """A judged commitment keeps the dates, indicators and levels it was judged on."""
+    before = {(t.indicator_id, t.baseline_level, t.target_level) for t in commitment.targets}
+    after = {(t.indicator_id, t.baseline_level, t.target_level) for t in data.targets}
+    if (data.starts_on, data.due_on) == (commitment.starts_on, commitment.due_on) and before == after:
+        return []
+    return [CommitmentError(_("This commitment was judged on the results of %(year)d: its dates, indicators and "
+                              "levels can no longer change. Make a new commitment for a new promise.",
+                              year=commitment.outcome_year), "targets")]
+
+
+def _due_date_problems(due_on: date, regency: Regency, recorded_after: bool, today: date) -> list[CommitmentError]:
+    """A promise is due after the day it is made, in a year whose results are not known yet (unless a
+    coordinator records it after the fact)."""
+    if recorded_after:
+        return []
+    if due_on <= today:
+        return [CommitmentError(_("The due date must be after today."), "due_on")]
+    if has_results(regency.code, due_on.year):
+        return [CommitmentError(_("The results of %(year)d for %(regency)s are already stored: a commitment cannot "
+                                  "be due in a year whose results are known.", year=due_on.year,
+                                  regency=regency.name), "due_on")]
+    return []
+
+
+def _target_problems(data: CommitmentInput, regency: Regency, indicators: dict[int, Indicator]) -> list[CommitmentError]:
+    """Each target can be judged in its due year, and its baseline is not below the last official level."""
+    problems = []
+    framework = framework_for_year(data.due_on.year)
+    crosswalk = load_crosswalk()
+    known = [t for t in data.targets if t.indicator_id in indicators]
+    baselines = official_baselines(regency.code, data.starts_on.year, [t.indicator_id for t in known])
+    for target in known:
+        indicator = indicators[target.indicator_id]
+        judged_directly = indicator.framework.governs(data.due_on.year) and not indicator.framework.is_replaced
+        if framework is not None and not judged_directly and not crosswalk.counterparts(indicator.id, framework.id):
+            problems.append(CommitmentError(_(
+                "%(code)s cannot be judged in %(year)d: the framework in force that year (%(framework)s) has no "
+                "counterpart for it in the crosswalk. Choose an indicator of %(framework)s.", code=indicator.code,
+                year=data.due_on.year, framework=framework.code), "indicator", target.indicator_id))
+            continue
+        reading = baselines.get(target.indicator_id)
+        if reading and 1 <= target.baseline_level < reading.level:
+            problems.append(CommitmentError(_(
+                "The results of %(year)d put %(code)s at level %(level)d: the baseline cannot be lower.",
+                year=reading.evaluation.year, code=indicator.code, level=reading.level), "baseline",
+                target.indicator_id))
+    return problems
+
+
 def _set_targets(commitment: Commitment, regency: Regency, targets: list[TargetInput]) -> None:
     existing = {t.indicator_id: t for t in commitment.targets}
-    official = latest_levels(regency.code)
-    commitment.targets = [_target(existing.get(t.indicator_id), t, official.get(t.indicator_id)) for t in targets]
+    baselines = official_baselines(regency.code, commitment.starts_on.year, [t.indicator_id for t in targets])
+    commitment.targets = [_target(existing.get(t.indicator_id), t, baselines.get(t.indicator_id)) for t in targets]
 
 
-def _target(row: CommitmentTarget | None, data: TargetInput, official: tuple[int, int] | None) -> CommitmentTarget:
-    """A baseline equal to the regency's latest official level counts as official; any other is self-assessed."""
-    if row is not None and row.baseline_level == data.baseline_level:
-        row.target_level = data.target_level  # an unchanged baseline keeps its source and year
-        return row
+def _target(row: CommitmentTarget | None, data: TargetInput, reading: Reading | None) -> CommitmentTarget:
+    """A baseline equal to the level of the last evaluated year before the start is read from the results;
+    any other (higher) one is self-assessed."""
     row = row or CommitmentTarget(indicator_id=data.indicator_id)
     row.baseline_level, row.target_level = data.baseline_level, data.target_level
-    if official and official[0] == data.baseline_level:
-        row.baseline_source, row.baseline_year = BaselineSource.OFFICIAL, official[1]
+    if reading and reading.level == data.baseline_level:
+        row.baseline_source, row.baseline_year = BaselineSource.OFFICIAL, reading.evaluation.year
+        row.baseline_evaluation_id = reading.evaluation.id
     else:
-        row.baseline_source, row.baseline_year = BaselineSource.SELF_ASSESSED, None
+        row.baseline_source, row.baseline_year, row.baseline_evaluation_id = BaselineSource.SELF_ASSESSED, None, None
     return row
 
 
-def create_commitment(by: User, data: CommitmentInput, at: datetime | None = None) -> Commitment:
-    """A new, planned commitment of the official's regency; its creator and owner follow it."""
-    if not can_create_commitment(by):
+def create_commitment(by: User, data: CommitmentInput, at: datetime | None = None,
+                      recorded_for: Regency | None = None) -> Commitment:
+    """A new, planned commitment of the official's regency; its creator and owner follow it.
+
+    With `recorded_for`, a coordinator records a regency's commitment after the fact: its due year's results
+    may already be known, so it is labelled and left out of every outcome count."""
+    if recorded_for is None and not can_create_commitment(by):
         raise CommitmentError(_("Only officials can commit on behalf of their regency."))
-    regency = by.regency
-    owner, source, _indicators = _check(data, regency)
+    if recorded_for is not None and not can_record_historical_commitment(by):
+        raise CommitmentError(_("Only coordinators can record a commitment after the fact."))
+    regency = recorded_for or by.regency
+    owner, source, _indicators = _check(data, regency, None, recorded_for is not None, at)
     commitment = Commitment(regency=regency, owner=owner or by, created_by=by, source_piece=source,
                             title=data.title.strip(), description=data.description.strip(),
-                            starts_on=data.starts_on, due_on=data.due_on, created_at=at or utcnow())
+                            starts_on=data.starts_on, due_on=data.due_on, created_at=at or utcnow(),
+                            is_recorded_after=recorded_for is not None)
     _set_targets(commitment, regency, data.targets)
     commitment.status_changes.append(StatusChange(actor=by, from_status=None, to_status=CommitmentStatus.PLANNED,
                                                   comment="", created_at=at or utcnow()))
@@ -159,7 +233,7 @@ def update_commitment(commitment: Commitment, by: User, data: CommitmentInput) -
     """Change what was promised; the targets keep their history in the audit log."""
     if not can_record_progress(by, commitment):
         raise CommitmentError(_("You cannot change this commitment."))
-    owner, source, indicators = _check(data, commitment.regency)
+    owner, source, indicators = _check(data, commitment.regency, commitment)
     before = {t.indicator.code: [t.baseline_level, t.target_level] for t in commitment.targets}
     commitment.title, commitment.description = data.title.strip(), data.description.strip()
     commitment.starts_on, commitment.due_on = data.starts_on, data.due_on
@@ -171,14 +245,37 @@ def update_commitment(commitment: Commitment, by: User, data: CommitmentInput) -
 
 
 def change_status(commitment: Commitment, by: User, to: CommitmentStatus, comment: str,
-                  at: datetime | None = None) -> StatusChange:
-    """Move along an allowed transition, keeping who, when and why; followers and the owner hear of it."""
+                  at: datetime | None = None, confirm_gaps: bool = False) -> StatusChange:
+    """Move along an allowed transition, keeping who, when and why; followers and the owner hear of it.
+
+    Marking achieved while the commitment's own evidence says otherwise (progress below 100 %, milestones not
+    done) needs an explicit confirmation; coordinators then see it flagged on the dashboard."""
     comment = (comment or "").strip()
     if to is commitment.status or not can_change_status(by, commitment, to):
+        if to is CommitmentStatus.WITHDRAWN and commitment.is_judged:
+            raise CommitmentError(_("A judged commitment cannot be withdrawn: its outcome stays on record."), "status")
         raise CommitmentError(_("This status change is not allowed."), "status")
     if not comment:
         raise CommitmentError(_("Say why the status changes; it stays in the timeline."), "comment")
+    gaps = achieved_gaps(commitment) if to is CommitmentStatus.ACHIEVED else ""
+    if gaps and not confirm_gaps:
+        raise CommitmentError(_("%(gaps)s Tick the box to confirm it is achieved all the same, and say why.",
+                                gaps=gaps), "confirm_gaps")
     return _move(commitment, by, to, comment, at)
+
+
+def achieved_gaps(commitment: Commitment) -> str:
+    """What the commitment's own evidence says against calling it achieved, as one sentence; empty if nothing."""
+    open_milestones = sum(1 for m in commitment.milestones if m.done_on is None)
+    if commitment.percent < 100 and open_milestones:
+        return ngettext("Progress is at %(percent)d %% and %(num)d milestone is not done.",
+                        "Progress is at %(percent)d %% and %(num)d milestones are not done.", open_milestones,
+                        percent=commitment.percent)
+    if commitment.percent < 100:
+        return _("Progress is at %(percent)d %%.", percent=commitment.percent)
+    if open_milestones:
+        return ngettext("%(num)d milestone is not done.", "%(num)d milestones are not done.", open_milestones)
+    return ""
 
 
 def _move(commitment: Commitment, by: User, to: CommitmentStatus, comment: str, at: datetime | None,

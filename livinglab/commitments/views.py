@@ -19,7 +19,6 @@ from livinglab.commitments.forms import (
     StatusForm,
 )
 from livinglab.commitments.models import Commitment, CommitmentStatus, lab_today
-from livinglab.commitments.outcomes import rejudge
 from livinglab.commitments.permissions import (
     allowed_statuses,
     can_view_commitment,
@@ -28,9 +27,9 @@ from livinglab.commitments.permissions import (
     can_record_progress,
     load_commitment,
 )
-from livinglab.evaluations.queries import latest_levels
+from livinglab.evaluations.queries import official_baselines
 from livinglab.extensions import db
-from livinglab.indicators.queries import default_catalogue
+from livinglab.indicators.queries import catalogue_query, default_catalogue, framework_for_year, all_frameworks
 from livinglab.notifications import services as notifications
 from livinglab.pagination import paginate
 from livinglab.pieces.attachments import UploadError, check_uploads
@@ -59,14 +58,29 @@ def index():
                            options=filter_options())
 
 
-def _form_choices(form: CommitmentForm, regency_code: str) -> None:
-    indicators = default_catalogue()
-    choices = [SelectChoice("", _("— choose —"))] + [
-        SelectChoice(str(i.id), f"{i.code} {localized(i, 'name')}", optgroup=localized(i.aspect, "name"))
-        for i in indicators]
+def _form_choices(form: CommitmentForm, regency_code: str, due_year: int) -> None:
+    """Indicators of every framework in use, the one in force in the due year first, grouped by aspect."""
+    in_force = framework_for_year(due_year)
+    frameworks = sorted((f for f in all_frameworks() if not f.is_replaced), key=lambda f: f != in_force)
+    choices = [SelectChoice("", _("— choose —"))]
+    for framework in frameworks:
+        label = framework_label(framework)
+        choices += [SelectChoice(str(i.id), f"{i.code} {localized(i, 'name')}",
+                                 optgroup=f"{label} · {localized(i.aspect, 'name')}")
+                    for i in db.session.scalars(catalogue_query(framework))]
     for row in form.targets:
         row.indicator.choices = choices
     form.owner.choices = [SelectChoice(u.id, u.name) for u in officials_of(regency_code)]
+
+
+def _due_year(form: CommitmentForm) -> int:
+    """The due year typed so far, or that of the default due date (a year from today)."""
+    return form.due_on.data.year if form.due_on.data else lab_today().year + 1
+
+
+def framework_label(framework) -> str:
+    """A framework's short name with its years, e.g. "Indeks SPBE (2021–2025)"."""
+    return f"{localized(framework, 'name').split(' (')[0]} ({framework.years_label})"
 
 
 def _replicated_piece(form: CommitmentForm) -> Piece | None:
@@ -83,11 +97,11 @@ def _prefill(form: CommitmentForm, piece: Piece | None) -> None:
     if piece:
         form.source.data = str(piece.id)
         form.title.data = _("Replicate: %(title)s", title=piece.title)[:200]
-        official = latest_levels(current_user.regency_code)
+        official = official_baselines(current_user.regency_code, today.year, [t.indicator_id for t in piece.targets])
         for row, target in zip(form.targets, piece.targets):
             row.indicator.data = str(target.indicator_id)
             if target.indicator_id in official:
-                row.baseline.data = str(official[target.indicator_id][0])
+                row.baseline.data = str(official[target.indicator_id].level)
 
 
 def _editor(form: CommitmentForm, commitment: Commitment | None, status: int = 200):
@@ -101,7 +115,7 @@ def new():
     if not can_create_commitment(current_user):
         abort(403)
     form = CommitmentForm()
-    _form_choices(form, current_user.regency_code)
+    _form_choices(form, current_user.regency_code, _due_year(form))
     if request.method == "GET":
         form.source.data = request.args.get("source", "")
         _prefill(form, _replicated_piece(form))
@@ -112,17 +126,16 @@ def new():
             db.session.rollback()
             _field_error(form, error)
         else:
-            rejudge([commitment])  # due in a year whose scores are already in
             db.session.commit()
             flash(_("Your commitment is registered. Add milestones so others can follow along."), "success")
             return redirect(url_for("commitments.detail", commitment_id=commitment.id))
     return _editor(form, None)
 
 
-def _checked(form: CommitmentForm, regency) -> bool:
+def _checked(form: CommitmentForm, regency, commitment: Commitment | None = None) -> bool:
     """Validate the form and the commitment rules together, so every problem is listed in one go."""
     valid = form.validate_on_submit()
-    problems = services.input_problems(form.to_input(), regency) if regency is not None else []
+    problems = services.input_problems(form.to_input(), regency, commitment) if regency is not None else []
     for problem in problems:
         _field_error(form, problem)
     return valid and not problems
@@ -149,7 +162,7 @@ def _field_error(form, error: services.CommitmentError) -> None:
 def edit(commitment_id: int):
     commitment = load_commitment(commitment_id, can_edit_commitment)
     form = CommitmentForm(obj=None)
-    _form_choices(form, commitment.regency_code)
+    _form_choices(form, commitment.regency_code, (form.due_on.data or commitment.due_on).year)
     if request.method == "GET":
         form.title.data, form.description.data = commitment.title, commitment.description
         form.starts_on.data, form.due_on.data, form.owner.data = commitment.starts_on, commitment.due_on, commitment.owner_id
@@ -157,14 +170,13 @@ def edit(commitment_id: int):
         for row, target in zip(form.targets, commitment.targets):
             row.indicator.data = str(target.indicator_id)
             row.baseline.data, row.target.data = str(target.baseline_level), str(target.target_level)
-    elif _checked(form, commitment.regency):
+    elif _checked(form, commitment.regency, commitment):
         try:
             services.update_commitment(commitment, current_user, form.to_input())
         except services.CommitmentError as error:
             db.session.rollback()
             _field_error(form, error)
         else:
-            rejudge([commitment])
             db.session.commit()
             flash(_("The commitment is saved."), "success")
             return redirect(url_for("commitments.detail", commitment_id=commitment.id))
@@ -201,12 +213,12 @@ def change_status(commitment_id: int):
     form.status.choices = [SelectChoice(s.value, STATUS_LABELS[s]) for s in allowed_statuses(current_user, commitment)]
     if form.validate_on_submit():
         try:
-            services.change_status(commitment, current_user, CommitmentStatus(form.status.data), form.comment.data)
+            services.change_status(commitment, current_user, CommitmentStatus(form.status.data), form.comment.data,
+                                   confirm_gaps=form.confirm_gaps.data)
         except services.CommitmentError as error:
             db.session.rollback()
-            form.comment.errors.append(error.message)
+            (form.confirm_gaps if error.field == "confirm_gaps" else form.comment).errors.append(error.message)
         else:
-            rejudge([commitment])
             db.session.commit()
             flash(_("The status is now “%(status)s”.", status=STATUS_LABELS[commitment.status]), "success")
             return redirect(url_for("commitments.detail", commitment_id=commitment.id, _anchor="timeline"))

@@ -22,13 +22,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from livinglab.commitments.models import Commitment, CommitmentStatus, lab_today
-from livinglab.commitments.outcomes import judge
 from livinglab.demo.data import DEMO_MEMBERS
 from livinglab.evaluations import services as evaluations
 from livinglab.extensions import db
 from livinglab.indicators.queries import framework_by_code
 from livinglab.pieces.models import Piece, PieceKind
 from livinglab.regencies.models import Regency
+from livinglab.results.services import import_results
 
 
 
@@ -135,7 +135,6 @@ def load_demo_evaluations(commitments_path: Path) -> int:
     """Store the synthetic results not there yet and judge the demo commitments; returns evaluations stored.
 
     Run after the demo pieces and commitments: their stories decide some of the levels."""
-    stored = evaluations.apply_rows(synthetic_rows(commitments_path), None, SOURCE, synthetic=True, add_only=True)
-    judge(stored)
+    done = import_results(synthetic_rows(commitments_path), None, SOURCE, synthetic=True, add_only=True)
     db.session.flush()
-    return len(stored)
+    return len(done.stored)

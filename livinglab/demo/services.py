@@ -15,7 +15,7 @@ from livinglab.demo.commitments import load_demo_commitments
 from livinglab.demo.evaluations import load_demo_evaluations
 from livinglab.demo.pieces import load_demo_pieces
 from livinglab.extensions import db
-from livinglab.indicators.services import load_frameworks
+from livinglab.indicators.services import load_crosswalks, load_frameworks
 from livinglab.notifications.models import Notification
 from livinglab.pieces.models import Piece
 from livinglab.regencies.models import Regency
@@ -27,6 +27,7 @@ def load_reference_content() -> dict[str, dict[str, int]]:
     root = Path(current_app.config["CONTENT_DIR"])
     results = {"regencies": load_regencies(root / "regencies")}
     results.update(load_frameworks(root / "frameworks"))
+    results["crosswalks"] = load_crosswalks(root / "crosswalks")
     return results
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint
@@ -12,8 +13,26 @@ from livinglab.accounts.models import utcnow
 from livinglab.extensions import db
 
 if TYPE_CHECKING:
+    from livinglab.accounts.models import User
     from livinglab.indicators.models import Framework, Indicator
     from livinglab.regencies.models import Regency
+
+
+class ResultImport(db.Model):
+    """One import of results (a sheet, a command, or the demo generator): where they came from, who, when."""
+
+    __tablename__ = "result_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(300))
+    filename: Mapped[str] = mapped_column(String(200), default="")
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    is_synthetic: Mapped[bool] = mapped_column(default=False)
+    added: Mapped[int] = mapped_column(default=0)
+    changed: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
+
+    actor: Mapped[User | None] = relationship()
 
 
 class Evaluation(db.Model):
@@ -34,9 +53,12 @@ class Evaluation(db.Model):
     # Demo scores are generated, never real: the pages say so.
     is_synthetic: Mapped[bool] = mapped_column(default=False)
     imported_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
+    # The import that last stored or corrected these results.
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("result_imports.id", ondelete="SET NULL"), index=True)
 
     regency: Mapped[Regency] = relationship()
     framework: Mapped[Framework] = relationship()
+    result_import: Mapped[ResultImport | None] = relationship()
     scores: Mapped[list[EvaluationScore]] = relationship(back_populates="evaluation", cascade="all, delete-orphan")
 
     @property
@@ -46,6 +68,19 @@ class Evaluation(db.Model):
             return None
         gap = float(self.published_index) - float(self.computed_index)
         return gap if abs(gap) > 0.01 else None
+
+    @property
+    def shown_index(self) -> Decimal:
+        """The index as the lab shows it: the published value when the sheet had one, else the recomputed
+        value rounded to two decimals, as KemenPANRB publishes it. The predicate is read from this value."""
+        if self.published_index is not None:
+            return Decimal(str(self.published_index)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return Decimal(str(self.computed_index)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    @property
+    def provenance(self) -> str:
+        """"synthetic_demo" for generated demo results, "official_import" for imported official ones."""
+        return "synthetic_demo" if self.is_synthetic else "official_import"
 
     def __repr__(self) -> str:
         return f"<Evaluation {self.regency_code} {self.year}>"

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from livinglab.evaluations.models import Evaluation, EvaluationScore
 from livinglab.extensions import db
 from livinglab.indicators.models import Aspect, Indicator
+from livinglab.indicators.queries import Crosswalk, load_crosswalk
 from livinglab.regencies.models import Regency
 
 
@@ -34,12 +35,51 @@ def latest_evaluation(regency_code: str) -> Evaluation | None:
     return db.session.scalars(query).first()
 
 
-def latest_levels(regency_code: str) -> dict[int, tuple[int, int]]:
-    """indicator id → (level, year) from the regency's newest evaluation of each indicator."""
-    query = (select(EvaluationScore.indicator_id, EvaluationScore.level, Evaluation.year)
-             .join(EvaluationScore.evaluation).where(Evaluation.regency_code == regency_code)
-             .order_by(Evaluation.year))
-    return {indicator_id: (level, year) for indicator_id, level, year in db.session.execute(query)}
+@dataclass
+class Reading:
+    """An indicator's level read from one evaluation, directly or through the crosswalk (lowest of the
+    counterparts when one indicator maps to several)."""
+
+    level: int
+    evaluation: Evaluation
+    indicator_ids: list[int]
+
+
+def read_level(evaluation: Evaluation, indicator_id: int, crosswalk: Crosswalk) -> Reading | None:
+    levels = {score.indicator_id: score.level for score in evaluation.scores}
+    ids = sorted(crosswalk.counterparts(indicator_id, evaluation.framework_id) & levels.keys())
+    return Reading(min(levels[i] for i in ids), evaluation, ids) if ids else None
+
+
+def evaluation_of_year(regency_code: str, year: int) -> Evaluation | None:
+    """The regency's results for a year, in the framework in force that year when it has several."""
+    query = (select(Evaluation).where(Evaluation.regency_code == regency_code, Evaluation.year == year)
+             .options(selectinload(Evaluation.scores), joinedload(Evaluation.framework)))
+    found = list(db.session.scalars(query))
+    return max(found, key=lambda e: (not e.framework.is_replaced, e.framework.version), default=None)
+
+
+def baseline_evaluation(regency_code: str, starts_year: int) -> Evaluation | None:
+    """The results of the last year evaluated before the year a commitment starts."""
+    year = db.session.scalar(select(func.max(Evaluation.year))
+                             .where(Evaluation.regency_code == regency_code, Evaluation.year < starts_year))
+    return evaluation_of_year(regency_code, year) if year else None
+
+
+def official_baselines(regency_code: str, starts_year: int, indicator_ids: list[int]) -> dict[int, Reading]:
+    """indicator id → the level of the last year evaluated before the start, read through the crosswalk."""
+    evaluation = baseline_evaluation(regency_code, starts_year)
+    if evaluation is None:
+        return {}
+    crosswalk = load_crosswalk()
+    readings = {i: read_level(evaluation, i, crosswalk) for i in indicator_ids}
+    return {i: reading for i, reading in readings.items() if reading is not None}
+
+
+def has_results(regency_code: str, year: int) -> bool:
+    """Whether any results of that year are stored for the regency."""
+    query = select(Evaluation.id).where(Evaluation.regency_code == regency_code, Evaluation.year == year).limit(1)
+    return db.session.scalar(query) is not None
 
 
 @dataclass

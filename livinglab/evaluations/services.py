@@ -7,16 +7,14 @@ sheet changes nothing.
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from flask_babel import gettext as _, ngettext
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import selectinload
 
-from livinglab.accounts.models import User
-from livinglab.audit.services import record_event
 from livinglab.evaluations.arithmetic import predicate, weighted_index
-from livinglab.evaluations.models import Evaluation, EvaluationScore
+from livinglab.evaluations.models import Evaluation, EvaluationScore, ResultImport
 from livinglab.extensions import db
 from livinglab.indicators.models import Framework, Indicator
 from livinglab.regencies.models import Regency
@@ -127,6 +125,10 @@ def _check_row(line, value, cells, indicator_columns, frameworks, regencies, cur
     year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
     if year is None:
         problems.append(Problem(line, "year", _("Write the year with four digits, e.g. 2025.")))
+    elif framework and framework.is_replaced:
+        problems.append(Problem(line, "framework", _("%(framework)s was replaced by a corrected version, %(new)s: "
+                                                     "name that one.", framework=framework.code,
+                                                     new=framework.replaced_by.code)))
     elif framework and not (framework.first_year <= year <= min(framework.last_year or current_year, current_year)):
         problems.append(Problem(line, "year", _("%(year)d is not a year of %(framework)s (%(years)s, up to this year).",
                                                 year=year, framework=framework.code, years=framework.years_label)))
@@ -204,7 +206,7 @@ def _compare(rows: list[ScoreRow], frameworks: dict[str, Framework],
         ids = {i.code.upper(): i.id for i in framework.indicators}
         levels = {ids[c]: level for c, level in row.levels.items()}
         index = weighted_index(levels, framework.indicators)
-        band = predicate(weighted_index(levels, framework.indicators, exact=True), framework)
+        band = predicate(shown_index(index, row.published_index), framework)
         row.computed_index, row.predicate = str(index), band.name_id if band else ""
         old = existing.get((row.regency_code, row.framework_code, row.year))
         if old is None:
@@ -218,11 +220,13 @@ def _compare(rows: list[ScoreRow], frameworks: dict[str, Framework],
     return existing
 
 
-def apply_rows(rows: list[ScoreRow], by: User | None, source: str, synthetic: bool = False,
-               at: datetime | None = None, add_only: bool = False) -> list[Evaluation]:
-    """Store new and changed rows (the caller commits once: all or nothing); returns what was stored.
+def apply_rows(rows: list[ScoreRow], result_import: ResultImport, at: datetime | None = None,
+               add_only: bool = False) -> list[Evaluation]:
+    """Store new and changed rows as part of an import (the caller commits once: all or nothing); returns what
+    was stored. Each stored evaluation names the import that stored or corrected it.
 
     With `add_only`, stored results are never touched (the demo must not overwrite real results)."""
+    source, synthetic = result_import.source, result_import.is_synthetic
     frameworks = _frameworks()
     existing = _compare(rows, frameworks, synthetic)
     stored, new_scores, changed_scores = [], [], []
@@ -231,7 +235,8 @@ def apply_rows(rows: list[ScoreRow], by: User | None, source: str, synthetic: bo
         band = next((b for b in framework.bands if b.name_id == row.predicate), None)
         values = {"published_index": Decimal(row.published_index) if row.published_index else None,
                   "computed_index": Decimal(row.computed_index), "predicate_id": band.name_id if band else "",
-                  "predicate_en": band.name_en if band else "", "source": source[:300], "is_synthetic": synthetic}
+                  "predicate_en": band.name_en if band else "", "source": source[:300], "is_synthetic": synthetic,
+                  "import_id": result_import.id}
         old = existing.get((row.regency_code, row.framework_code, row.year))
         if old is None:
             evaluation = Evaluation(regency_code=row.regency_code, framework_id=framework.id, year=row.year, **values)
@@ -257,11 +262,16 @@ def apply_rows(rows: list[ScoreRow], by: User | None, source: str, synthetic: bo
         db.session.execute(update(EvaluationScore), changed_scores)
     for evaluation, *_rest in stored:
         db.session.expire(evaluation, ["scores"])
-    if stored and by is not None:
-        record_event("evaluations.imported", "evaluations", ",".join(sorted({str(r.year) for r in rows}))[:40],
-                     actor=by, source=source[:300], added=sum(r.change == "new" for r in rows),
-                     changed=sum(r.change == "changed" for r in rows))
+    result_import.added = sum(1 for _e, row, *_rest in stored if row.change == "new")
+    result_import.changed = len(stored) - result_import.added
     return [evaluation for evaluation, *_rest in stored]
+
+
+def shown_index(computed: Decimal, published: str | None) -> Decimal:
+    """The index as shown, which decides the predicate: the published value, else the recomputed one, rounded
+    to two decimals as KemenPANRB publishes it."""
+    value = Decimal(published) if published else Decimal(computed)
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def serialise(rows: list[ScoreRow]) -> list[dict]:

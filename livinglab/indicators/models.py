@@ -31,7 +31,13 @@ class Framework(db.Model):
     is_default: Mapped[bool] = mapped_column(default=False)
     note_id: Mapped[str] = mapped_column(Text, default="")
     note_en: Mapped[str] = mapped_column(Text, default="")
+    # Where the framework's text comes from; a corrected version names the one it replaces.
+    source: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(default=1)
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("frameworks.id", ondelete="SET NULL"))
 
+    replaces: Mapped[Framework | None] = relationship(remote_side=[id], back_populates="replaced_by")
+    replaced_by: Mapped[Framework | None] = relationship(back_populates="replaces")
     domains: Mapped[list[Domain]] = relationship(
         back_populates="framework", order_by="Domain.number", cascade="all, delete-orphan"
     )
@@ -52,6 +58,14 @@ class Framework(db.Model):
     def years_label(self) -> str:
         """Evaluation years governed, e.g. "2021–2025" or "2026–"."""
         return f"{self.first_year}–{self.last_year or ''}"
+
+    @property
+    def is_replaced(self) -> bool:
+        """A corrected version of this framework has been loaded; results stored on this one stay on it."""
+        return self.replaced_by is not None
+
+    def governs(self, year: int) -> bool:
+        return self.first_year <= year <= (self.last_year or 9999)
 
     def __repr__(self) -> str:
         return f"<Framework {self.code}>"
@@ -162,3 +176,22 @@ class PredicateBand(db.Model):
     name_en: Mapped[str] = mapped_column(String(60))
 
     framework: Mapped[Framework] = relationship(back_populates="bands")
+
+
+class CrosswalkLink(db.Model):
+    """An indicator of one framework and its counterpart in another, with why they correspond.
+
+    Crosswalks let a commitment made on one framework be judged by results scored on the next one."""
+
+    __tablename__ = "crosswalk_links"
+    __table_args__ = (UniqueConstraint("from_indicator_id", "to_indicator_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"), index=True)
+    to_indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"), index=True)
+    note_id: Mapped[str] = mapped_column(Text, default="")
+    note_en: Mapped[str] = mapped_column(Text, default="")
+    is_provisional: Mapped[bool] = mapped_column(default=True)
+
+    from_indicator: Mapped[Indicator] = relationship(foreign_keys=[from_indicator_id])
+    to_indicator: Mapped[Indicator] = relationship(foreign_keys=[to_indicator_id])

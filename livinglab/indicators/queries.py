@@ -1,13 +1,14 @@
 """Reads of the indicator catalogue."""
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from itertools import groupby
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from livinglab.extensions import db
-from livinglab.indicators.models import Aspect, Domain, Framework, Indicator
+from livinglab.indicators.models import Aspect, CrosswalkLink, Domain, Framework, Indicator
 
 @dataclass
 class DomainSummary:
@@ -102,4 +103,59 @@ def neighbours(indicator: Indicator) -> list[Indicator]:
         .where(Indicator.aspect_id == indicator.aspect_id, Indicator.id != indicator.id)
         .order_by(Indicator.number)
     )
+    return list(db.session.scalars(query))
+
+
+def framework_for_year(year: int) -> Framework | None:
+    """The framework in force for an evaluation year: one governing the year and not replaced by a corrected
+    version (of several, the newest)."""
+    candidates = [f for f in db.session.scalars(select(Framework)) if f.governs(year) and not f.is_replaced]
+    return max(candidates, key=lambda f: (f.first_year, f.version), default=None)
+
+
+CROSSWALK_DEPTH = 3  # SPBE 2020 → Pemdi 2026 → a corrected Pemdi version, and one step to spare
+
+
+@dataclass
+class Crosswalk:
+    """Every crosswalk link, read once: which indicators of another framework stand for an indicator."""
+
+    links: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    framework_of: dict[int, int] = field(default_factory=dict)
+    code_of: dict[int, str] = field(default_factory=dict)
+
+    def counterparts(self, indicator_id: int, framework_id: int) -> set[int]:
+        """The indicators of `framework_id` that stand for `indicator_id`: itself when it belongs there, else
+        those reached through crosswalk links (in either direction, through other frameworks if needed)."""
+        if self.framework_of.get(indicator_id) == framework_id:
+            return {indicator_id}
+        found, seen, frontier = set(), {indicator_id}, {indicator_id}
+        for _step in range(CROSSWALK_DEPTH):
+            frontier = {n for i in frontier for n in self.links.get(i, ()) if n not in seen}
+            seen |= frontier
+            found |= {n for n in frontier if self.framework_of.get(n) == framework_id}
+            frontier = {n for n in frontier if self.framework_of.get(n) != framework_id}
+            if found:
+                return found
+        return found
+
+
+def load_crosswalk() -> Crosswalk:
+    crosswalk = Crosswalk()
+    for indicator_id, framework_id, code in db.session.execute(select(Indicator.id, Indicator.framework_id,
+                                                                      Indicator.code)):
+        crosswalk.framework_of[indicator_id], crosswalk.code_of[indicator_id] = framework_id, code
+    for source, target in db.session.execute(select(CrosswalkLink.from_indicator_id, CrosswalkLink.to_indicator_id)):
+        crosswalk.links[source].add(target)
+        crosswalk.links[target].add(source)
+    return crosswalk
+
+
+def crosswalk_rows(from_framework: Framework, to_framework: Framework) -> list[CrosswalkLink]:
+    """The links from one framework's indicators to another's, in catalogue order."""
+    query = (select(CrosswalkLink).join(CrosswalkLink.from_indicator)
+             .where(Indicator.framework_id == from_framework.id,
+                    CrosswalkLink.to_indicator_id.in_(select(Indicator.id).where(Indicator.framework_id == to_framework.id)))
+             .options(joinedload(CrosswalkLink.from_indicator), joinedload(CrosswalkLink.to_indicator))
+             .order_by(Indicator.number, CrosswalkLink.to_indicator_id))
     return list(db.session.scalars(query))

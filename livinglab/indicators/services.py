@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from livinglab.extensions import db
-from livinglab.indicators.models import Aspect, Domain, Framework, Indicator, Level, PredicateBand
+from livinglab.indicators.models import Aspect, CrosswalkLink, Domain, Framework, Indicator, Level, PredicateBand
 from livinglab.regencies.services import upsert
 
 
@@ -32,7 +32,14 @@ def _framework(meta: dict) -> Framework:
         "is_default": bool(meta.get("default", False)),
         "note_id": meta.get("note_id", ""),
         "note_en": meta.get("note_en", ""),
+        "source": meta.get("source", ""),
+        "version": int(meta.get("version", 1)),
     }
+    if meta.get("replaces"):
+        replaced = db.session.scalars(select(Framework).filter_by(code=meta["replaces"])).first()
+        if replaced is None:
+            raise FrameworkFileError(f"{meta['code']} replaces {meta['replaces']}, which is not loaded")
+        values["replaces_id"] = replaced.id
     upsert(Framework, {"code": meta["code"]}, values)
     db.session.flush()
     return db.session.scalars(select(Framework).filter_by(code=meta["code"])).one()
@@ -112,5 +119,32 @@ def load_framework(directory: Path) -> tuple[Framework, dict[str, int]]:
 
 
 def load_frameworks(root: Path) -> dict[str, dict[str, int]]:
-    """Load every framework folder under `root`, in name order."""
-    return {d.name: load_framework(d)[1] for d in sorted(root.iterdir()) if (d / "framework.toml").exists()}
+    """Load every framework folder under `root`: first versions in name order, then the corrected versions
+    that replace them."""
+    folders = [d for d in sorted(root.iterdir()) if (d / "framework.toml").exists()]
+    replacing = {d for d in folders if "replaces" in tomllib.loads((d / "framework.toml").read_text(encoding="utf-8"))}
+    ordered = [d for d in folders if d not in replacing] + sorted(replacing)
+    return {d.name: load_framework(d)[1] for d in ordered}
+
+
+def load_crosswalks(root: Path) -> dict[str, int]:
+    """Load every crosswalk CSV under `root` (columns from_framework, from_code, to_framework, to_code,
+    provisional, note_id, note_en); idempotent. Links are only added or updated, never removed, so that
+    what was judged through them can still be explained."""
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    if not root.is_dir():
+        return counts
+    indicators = {(code, indicator_code): indicator_id for indicator_id, code, indicator_code in db.session.execute(
+        select(Indicator.id, Framework.code, Indicator.code).join(Indicator.framework))}
+    for path in sorted(root.glob("*.csv")):
+        for number, row in enumerate(_read_csv(path), start=2):
+            ends = [(row["from_framework"], row["from_code"]), (row["to_framework"], row["to_code"])]
+            missing = [f"{framework}/{code}" for framework, code in ends if (framework, code) not in indicators]
+            if missing:
+                raise FrameworkFileError(f"{path.name} line {number}: unknown indicator {', '.join(missing)}")
+            values = {"note_id": row["note_id"], "note_en": row["note_en"],
+                      "is_provisional": row.get("provisional", "yes").strip().lower() in ("yes", "true", "1")}
+            keys = {"from_indicator_id": indicators[ends[0]], "to_indicator_id": indicators[ends[1]]}
+            counts[upsert(CrosswalkLink, keys, values)] += 1
+    db.session.flush()
+    return counts

@@ -101,7 +101,8 @@ def test_only_officials_of_the_regency_update_and_only_coordinators_verify(clien
                        data={"status": "in_progress", "comment": "Coba"}).status_code == 403
     login_as(commitment.owner)
     assert client.post(f"/commitments/{commitment.id}/progress", data=progress).status_code == 302
-    client.post(f"/commitments/{commitment.id}/status", data={"status": "achieved", "comment": "Selesai."})
+    client.post(f"/commitments/{commitment.id}/status",
+                data={"status": "achieved", "comment": "Selesai.", "confirm_gaps": "y"})
     page = client.post(f"/commitments/{commitment.id}/status", data={"status": "verified", "comment": "Saya sendiri"})
     assert page.status_code == 403 and commitment.status is S.ACHIEVED  # an official cannot verify
     login_as(make_user("coordinator"))
@@ -156,7 +157,7 @@ def test_followers_and_the_owner_hear_of_status_changes_and_progress(make_commit
     services.notifications.follow(follower, "commitment", commitment.id)
     services.record_progress(commitment, commitment.owner, "Tim dibentuk.", 10, lab_today())
     coordinator = make_user("coordinator")
-    services.change_status(commitment, commitment.owner, S.ACHIEVED, "Perbup terbit.")
+    services.change_status(commitment, commitment.owner, S.ACHIEVED, "Perbup terbit.", confirm_gaps=True)
     services.change_status(commitment, coordinator, S.VERIFIED, "Bukti lengkap.")
     db.session.commit()
     kinds = lambda user: [n.kind.value for n in db.session.scalars(  # noqa: E731

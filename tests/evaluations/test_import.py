@@ -12,6 +12,7 @@ from livinglab.evaluations.models import Evaluation, EvaluationScore
 from livinglab.extensions import db
 from livinglab.indicators.queries import framework_by_code
 from livinglab.regencies.models import Regency
+from livinglab.results.services import import_results
 from livinglab.sheets import SheetError
 
 
@@ -38,15 +39,15 @@ def test_a_clean_sheet_is_previewed_then_stored_and_reimporting_changes_nothing(
     assert checked.problems == [] and [r.change for r in checked.rows] == ["new", "new"]
     assert checked.rows[0].computed_index == "3.000" and checked.rows[0].predicate == "Baik"
     assert db.session.scalar(select(func.count()).select_from(Evaluation)) == 0  # a preview stores nothing
-    stored = services.apply_rows(checked.rows, None, "Surat uji")
+    stored = import_results(checked.rows, None, "Surat uji").stored
     db.session.commit()
     assert len(stored) == 2 and db.session.scalar(select(func.count()).select_from(EvaluationScore)) == 2 * 47
     again = _read(_csv([_row("3211", 2024, 3, "3.00"), _row("1606", 2024, 4)]))
     assert [r.change for r in again.rows] == ["unchanged", "unchanged"]
-    assert services.apply_rows(again.rows, None, "Surat uji") == []
+    assert import_results(again.rows, None, "Surat uji").stored == []
     changed = _read(_csv([_row("3211", 2024, 3, "3.00", I01=5)]))
     assert changed.rows[0].change == "changed" and changed.rows[0].changed_levels == 1
-    services.apply_rows(changed.rows, None, "Surat koreksi")
+    import_results(changed.rows, None, "Surat koreksi").stored
     db.session.commit()
     evaluation = db.session.scalar(select(Evaluation).where(Evaluation.regency_code == "3211"))
     assert evaluation.source == "Surat koreksi" and float(evaluation.computed_index) > 3
@@ -54,7 +55,7 @@ def test_a_clean_sheet_is_previewed_then_stored_and_reimporting_changes_nothing(
 
 def test_a_published_index_that_differs_is_kept_and_flagged(content):
     checked = _read(_csv([_row("3211", 2024, 3, "3.40")]))
-    services.apply_rows(checked.rows, None, "Uji")
+    import_results(checked.rows, None, "Uji").stored
     db.session.commit()
     evaluation = db.session.scalar(select(Evaluation))
     assert float(evaluation.published_index) == 3.4 and evaluation.index_gap == pytest.approx(0.4)
@@ -134,7 +135,9 @@ def test_the_template_lists_the_members_and_reads_back_once_filled_in(client, co
     member.is_member = True
     db.session.commit()
     login_as(make_user("coordinator"))
-    response = client.get("/coordinator/scores/template.csv")
+    in_force = client.get("/coordinator/scores/template.csv")  # the framework in force this year by default
+    assert in_force.headers["Content-Disposition"] == 'attachment; filename="hasil-pemdi-2026.csv"'
+    response = client.get("/coordinator/scores/template.csv?framework=spbe-2020")
     assert response.headers["Content-Disposition"] == 'attachment; filename="hasil-spbe-2020.csv"'
     lines = response.data.decode("utf-8-sig").splitlines()
     assert lines[0] == ",".join(["regency_code", "year", "framework", "index", *_codes()]) and len(lines) == 2
@@ -155,7 +158,7 @@ def test_rows_keep_their_numbers_after_blank_rows_and_repeated_columns_are_refus
 
 
 def test_a_precise_published_index_does_not_make_every_reimport_a_change(content):
-    services.apply_rows(_read(_csv([_row(index="3.1234")])).rows, None, "Uji")
+    import_results(_read(_csv([_row(index="3.1234")])).rows, None, "Uji")
     db.session.commit()
     assert [r.change for r in _read(_csv([_row(index="3.1234")])).rows] == ["unchanged"]
 
@@ -163,7 +166,7 @@ def test_a_precise_published_index_does_not_make_every_reimport_a_change(content
 def test_demo_loading_never_overwrites_real_results(content):
     from livinglab.demo.services import load_demo
 
-    services.apply_rows(_read(_csv([_row("3211", 2024, 5, "5.00")])).rows, None, "Surat resmi")
+    import_results(_read(_csv([_row("3211", 2024, 5, "5.00")])).rows, None, "Surat resmi")
     db.session.commit()
     load_demo()
     db.session.commit()

@@ -7,6 +7,7 @@ import pytest
 
 from livinglab.commitments.models import Outcome
 from livinglab.evaluations import services as evaluations
+from livinglab.results.services import import_results
 from livinglab.evaluations.models import Evaluation
 from livinglab.extensions import db
 from livinglab.indicators.queries import framework_by_code
@@ -22,7 +23,7 @@ def _load(regencies: list[str], years: range, seed: int = 1) -> None:
         for year in years:
             levels = {i.code: 1 + (r + i.number + year + seed) % 5 for i in framework.indicators}
             rows.append(evaluations.ScoreRow(2, code, code, "spbe-2020", year, levels, None))
-    evaluations.apply_rows(rows, None, "Uji", synthetic=True)
+    import_results(rows, None, "Uji", synthetic=True).stored
     db.session.commit()
 
 
@@ -34,7 +35,7 @@ def test_regency_profile_shows_history_breakdown_weak_indicators_and_teachers(cl
                                                                       for i in framework_by_code("spbe-2020").indicators}, None),
             evaluations.ScoreRow(2, "3211", "", "spbe-2020", 2024, {i.code: 1 if i == strong else 3
                                                                       for i in framework_by_code("spbe-2020").indicators}, None)]
-    evaluations.apply_rows(rows, None, "Uji")
+    import_results(rows, None, "Uji").stored
     teacher = make_user("official", regency=db.session.get(Regency, "1606"))
     make_piece(author=teacher, title="Cara kami naik ke level lima", indicators=[strong])
     page = client.get("/regencies/3211").get_data(as_text=True)
@@ -102,7 +103,7 @@ def test_regency_profile_queries_do_not_grow_with_teachers(client, content, make
                 for code in teachers]
         rows.append(evaluations.ScoreRow(2, "3211", "", "spbe-2020", 2024, {i.code: 1 for i in framework.indicators},
                                          None))
-        evaluations.apply_rows(rows, None, "Uji")
+        import_results(rows, None, "Uji").stored
         for code in teachers:
             make_piece(author=make_user("official", regency=db.session.get(Regency, code)), indicators=weak)
         db.session.commit()

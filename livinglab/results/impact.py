@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from statistics import mean
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -23,7 +23,7 @@ from livinglab.extensions import db
 from livinglab.indicators.models import Indicator
 from livinglab.indicators.queries import default_framework, find_indicator
 from livinglab.pieces.models import Piece, PieceIndicator, PieceStatus
-from livinglab.sheets import csv_bytes
+from livinglab.sheets import csv_response
 
 bp = Blueprint("impact", __name__)
 WEAK_LEVEL = 2  # at or below: the profile looks for regencies that can teach it
@@ -192,14 +192,8 @@ def index():
     rows = comparisons(first, last) if first else []
     synthetic = first is not None and db.session.scalar(
         select(Evaluation.id).where(Evaluation.is_synthetic, Evaluation.year.in_((first, last))).limit(1)) is not None
-    return render_template("commitments/impact.html", years=years, first=first, last=last, rows=rows,
+    return render_template("results/impact.html", years=years, first=first, last=last, rows=rows,
                            practices=practice_results(), synthetic=synthetic)
-
-
-def csv_response(name: str, header: list[str], rows: list[list]) -> Response:
-    """Chart data as a spreadsheet-friendly CSV download."""
-    return Response(csv_bytes(header, rows), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def _round(value: float | None) -> str:

@@ -6,10 +6,12 @@ import pytest
 from sqlalchemy import select
 
 from livinglab.commitments import services
-from livinglab.commitments.impact import comparisons, practice_results
+from livinglab.results.impact import comparisons, practice_results
 from livinglab.commitments.models import CommitmentStatus, Outcome, lab_today
-from livinglab.commitments.outcomes import commitment_outcome, judge, target_outcome
+from livinglab.results.judging import commitment_outcome, judge, target_outcome
 from livinglab.evaluations import services as evaluations
+from livinglab.results.services import import_results
+from livinglab.evaluations.models import ResultImport
 from livinglab.extensions import db
 from livinglab.indicators.queries import framework_by_code
 from livinglab.notifications.models import Notification
@@ -46,7 +48,10 @@ def _store(regency: str, year: int, levels: dict[str, int], default: int = 2) ->
     framework = framework_by_code("spbe-2020")
     row = evaluations.ScoreRow(2, regency, regency, "spbe-2020", year,
                                {i.code: levels.get(i.code, default) for i in framework.indicators}, None)
-    return evaluations.apply_rows([row], None, "Uji")
+    result_import = ResultImport(source="Uji")
+    db.session.add(result_import)
+    db.session.flush()
+    return evaluations.apply_rows([row], result_import)
 
 
 @pytest.fixture
@@ -79,12 +84,12 @@ def test_a_baseline_equal_to_the_latest_official_level_is_marked_official(sumeda
     _store("3211", 2023, {"I05": 2})
     db.session.commit()
     data = services.CommitmentInput("Kebijakan pusat data", "", lab_today(), lab_today() + timedelta(days=300),
-                                    [services.TargetInput(_spbe("I05"), 2, 4), services.TargetInput(_spbe("I06"), 1, 3)])
+                                    [services.TargetInput(_spbe("I05"), 2, 4), services.TargetInput(_spbe("I06"), 3, 4)])
     commitment = services.create_commitment(sumedang, data)
     db.session.commit()
     official, own = commitment.targets
     assert (official.baseline_source.value, official.baseline_year) == ("official", 2023)
-    assert (own.baseline_source.value, own.baseline_year) == ("self_assessed", None)  # official says 2, not 1
+    assert (own.baseline_source.value, own.baseline_year) == ("self_assessed", None)  # the results say 2, not 3
 
 
 def test_the_comparison_by_hand(content, make_user, make_commitment):
@@ -115,20 +120,24 @@ def test_practice_results_count_adopters_and_outcomes(content, make_user, make_p
     assert (result.outcomes["met"], result.outcomes["fell"], result.outcomes["none"]) == (2, 1, 1)
 
 
-def test_commitments_created_moved_or_withdrawn_after_the_scores_are_judged_again(sumedang, make_commitment):
-    from livinglab.commitments.outcomes import rejudge
-
-    _store("3211", 2024, {"I01": 3})
-    db.session.commit()
+def test_a_judged_commitment_keeps_what_it_was_judged_on_and_cannot_be_withdrawn(sumedang, make_commitment):
     late = make_commitment(owner=sumedang, indicators=[_indicator("I01")], starts_on=date(2024, 1, 1),
                            due_on=date(2024, 12, 1))
-    assert late.outcome is None and rejudge([late]) == [late] and late.outcome is O.MET
-    late.due_on = date(2025, 6, 1)  # moved to a year without scores
-    assert rejudge([late]) == [late] and late.outcome is None
-    late.due_on = date(2024, 12, 1)
-    rejudge([late])
-    late.status = CommitmentStatus.WITHDRAWN
-    assert rejudge([late]) == [late] and late.outcome is None and late.targets[0].observed_level is None
+    assert judge(_store("3211", 2024, {"I01": 3})) == [late] and late.outcome is O.MET
+    db.session.commit()
+    data = services.CommitmentInput(late.title, "", late.starts_on, date(2027, 6, 1),
+                                    [services.TargetInput(_indicator("I01").id, 1, 3)])
+    with pytest.raises(services.CommitmentError, match="judged on the results of 2024"):
+        services.update_commitment(late, sumedang, data)
+    data.due_on, data.targets = late.due_on, [services.TargetInput(_indicator("I02").id, 1, 3)]
+    with pytest.raises(services.CommitmentError, match="judged on the results of 2024"):
+        services.update_commitment(late, sumedang, data)
+    late.status = CommitmentStatus.IN_PROGRESS
+    with pytest.raises(services.CommitmentError, match="cannot be withdrawn"):
+        services.change_status(late, sumedang, CommitmentStatus.WITHDRAWN, "Tidak jadi.")
+    data.title, data.targets = "Judul yang lebih jelas", [services.TargetInput(_indicator("I01").id, 1, 3)]
+    services.update_commitment(late, sumedang, data)  # the title may still change
+    assert late.title == "Judul yang lebih jelas" and late.outcome is O.MET
 
 
 def test_only_commitments_running_in_the_compared_years_count_as_committed(content, make_user, make_commitment):
@@ -138,18 +147,23 @@ def test_only_commitments_running_in_the_compared_years_count_as_committed(conte
     make_commitment(owner=make_user("official", regency=db.session.get(Regency, "3211")),
                     indicators=[_indicator("I01")], starts_on=date(2023, 1, 1), due_on=date(2024, 6, 1))
     make_commitment(owner=make_user("official", regency=db.session.get(Regency, "1606")),
-                    indicators=[_indicator("I01")], starts_on=date(2026, 1, 1), due_on=date(2026, 12, 1))
+                    indicators=[_indicator("I01")], starts_on=date(2026, 1, 1), due_on=date(2026, 12, 1),
+                    baseline=3, target=4)
     row = next(r for r in comparisons(2022, 2024) if r.indicator.code == "I01")
     assert (row.committed_n, row.others_n) == (1, 1)
 
 
-def test_editing_a_commitment_keeps_an_official_baseline(sumedang, make_commitment):
+def test_a_baseline_below_the_last_year_evaluated_before_the_start_is_refused(sumedang, make_commitment):
     _store("3211", 2023, {"I05": 2})
     db.session.commit()
     data = services.CommitmentInput("Kebijakan pusat data", "", lab_today(), lab_today() + timedelta(days=300),
                                     [services.TargetInput(_spbe("I05"), 2, 4)])
     commitment = services.create_commitment(sumedang, data)
-    _store("3211", 2024, {"I05": 3})
+    _store("3211", lab_today().year - 1, {"I05": 3})
     data.title = "Kebijakan pusat data kota"
+    with pytest.raises(services.CommitmentError, match="put I05 at level 3"):
+        services.update_commitment(commitment, sumedang, data)
+    data.targets = [services.TargetInput(_spbe("I05"), 3, 4)]
     services.update_commitment(commitment, sumedang, data)
-    assert (commitment.targets[0].baseline_source.value, commitment.targets[0].baseline_year) == ("official", 2023)
+    assert (commitment.targets[0].baseline_source.value, commitment.targets[0].baseline_year) == (
+        "official", lab_today().year - 1)

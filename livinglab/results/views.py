@@ -1,11 +1,9 @@
-"""Importing official SPBE results (coordinators): check the sheet, preview, apply, judge commitments.
-
-It lives with commitments because applying results also judges the commitments due in those years.
-"""
+"""Importing official SPBE results (coordinators): check the sheet, preview, then one import stores, judges
+and audits it."""
 
 import hashlib
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -17,12 +15,12 @@ from wtforms import HiddenField, StringField
 
 from livinglab.accounts.forms import length, required
 from livinglab.commitments.models import lab_today
-from livinglab.commitments.outcomes import judge
 from livinglab.commitments.permissions import can_import_progress
 from livinglab.commitments.services import use_once
 from livinglab.evaluations import services as evaluations
+from livinglab.results.services import import_results
 from livinglab.extensions import db
-from livinglab.indicators.queries import all_frameworks, default_framework
+from livinglab.indicators.queries import all_frameworks, framework_by_code, framework_for_year
 from livinglab.regencies.models import Regency
 from livinglab.sheets import SheetError, csv_bytes, read_upload
 
@@ -64,15 +62,17 @@ def index():
             form.file.errors.append(error.message)
         if checked and checked.rows and not checked.problems:
             form.payload.data = _signer().dumps({"user": current_user.id, "source": form.source.data,
-                                                 "rows": evaluations.serialise(checked.rows)})
-    return render_template("commitments/scores.html", form=form, checked=checked, frameworks=all_frameworks())
+                                                 "filename": name, "rows": evaluations.serialise(checked.rows)})
+    return render_template("results/scores.html", form=form, checked=checked, frameworks=all_frameworks())
 
 
 @bp.get("/template.csv")
 def template():
-    """A results sheet to fill in: the member regencies, the default framework, one column per indicator."""
-    framework = default_framework()
-    if framework is None:
+    """A results sheet to fill in: the member regencies and one column per indicator of the framework asked for,
+    or of the framework in force this year."""
+    framework = framework_by_code(request.args.get("framework", "")) if request.args.get("framework") \
+        else framework_for_year(lab_today().year)
+    if framework is None or framework.is_replaced:
         abort(404)
     codes = [indicator.code for indicator in framework.indicators]
     members = db.session.scalars(select(Regency.code).where(Regency.is_member).order_by(Regency.code))
@@ -93,14 +93,14 @@ def _apply(form: ScoresForm):
     if not use_once("scores:" + hashlib.sha256(form.payload.data.encode()).hexdigest()):
         flash(_("This file has already been imported."), "info")
         return redirect(url_for("coordinator.index"))
-    stored = evaluations.apply_rows(evaluations.deserialise(payload["rows"]), current_user, payload["source"])
-    judged = judge(stored)
+    summary = import_results(evaluations.deserialise(payload["rows"]), current_user, payload["source"],
+                             payload.get("filename", ""))
     try:
         db.session.commit()
     except IntegrityError:  # the same preview confirmed twice at the same moment
         db.session.rollback()
         flash(_("This file has already been imported."), "info")
         return redirect(url_for("coordinator.index"))
-    flash(_("%(num)d evaluations stored; %(judged)d commitments judged against them.", num=len(stored),
-            judged=len(judged)), "success")
+    flash(_("%(num)d evaluations stored; %(judged)d commitments judged against them.", num=len(summary.stored),
+            judged=len(summary.judged)), "success")
     return redirect(url_for("coordinator.index"))
