@@ -53,7 +53,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     for blueprint in (
         site_views.bp, accounts_views.bp, indicators_views.bp, regencies_views.bp, pieces_views.bp, search_views.bp,
         audit_views.bp, comments_views.bp, notifications_views.bp, commitments_views.bp, dashboard.bp,
-        results_views.bp, impact.bp,
+        results_views.bp, results_views.results_bp, impact.bp,
     ):
         app.register_blueprint(blueprint)
     for group in (accounts_cli.cli, indicators_cli.cli, regencies_cli.cli, demo_cli.content_cli, demo_cli.demo_cli,

@@ -82,6 +82,18 @@ class CommitmentForm(FlaskForm):
         )
 
 
+class RecordedCommitmentForm(CommitmentForm):
+    """A coordinator records a regency's earlier commitment: the regency is chosen, the coordinator owns it."""
+
+    regency = SelectField(_l("Regency or city"), validators=[required()], invalid_choice_message=INVALID_CHOICE)
+    owner = None
+
+    def to_input(self) -> CommitmentInput:
+        return CommitmentInput(
+            title=self.title.data or "", description=self.description.data or "", starts_on=self.starts_on.data,
+            due_on=self.due_on.data, targets=self.target_rows(), source_piece_id=_id(self.source.data))
+
+
 def _id(value) -> int | None:
     """A database id or level from form data, or None when it is not one (empty, text, absurdly large)."""
     text = str(value if value is not None else "")

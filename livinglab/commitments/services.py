@@ -188,6 +188,18 @@ def _set_targets(commitment: Commitment, regency: Regency, targets: list[TargetI
     commitment.targets = [_target(existing.get(t.indicator_id), t, baselines.get(t.indicator_id)) for t in targets]
 
 
+def reread_baselines(commitment: Commitment) -> None:
+    """Mark baselines that equal the level of the last year evaluated before the start as read from the results
+    (for commitments recorded before those results were stored, such as the demo's)."""
+    baselines = official_baselines(commitment.regency_code, commitment.starts_on.year,
+                                   [t.indicator_id for t in commitment.targets])
+    for target in commitment.targets:
+        reading = baselines.get(target.indicator_id)
+        if reading and reading.level == target.baseline_level:
+            target.baseline_source, target.baseline_year = BaselineSource.OFFICIAL, reading.evaluation.year
+            target.baseline_evaluation_id = reading.evaluation.id
+
+
 def _target(row: CommitmentTarget | None, data: TargetInput, reading: Reading | None) -> CommitmentTarget:
     """A baseline equal to the level of the last evaluated year before the start is read from the results;
     any other (higher) one is self-assessed."""

@@ -58,7 +58,7 @@ def index():
                            options=filter_options())
 
 
-def _form_choices(form: CommitmentForm, regency_code: str, due_year: int) -> None:
+def form_choices(form: CommitmentForm, regency_code: str, due_year: int) -> None:
     """Indicators of every framework in use, the one in force in the due year first, grouped by aspect."""
     in_force = framework_for_year(due_year)
     frameworks = sorted((f for f in all_frameworks() if not f.is_replaced), key=lambda f: f != in_force)
@@ -70,7 +70,8 @@ def _form_choices(form: CommitmentForm, regency_code: str, due_year: int) -> Non
                     for i in db.session.scalars(catalogue_query(framework))]
     for row in form.targets:
         row.indicator.choices = choices
-    form.owner.choices = [SelectChoice(u.id, u.name) for u in officials_of(regency_code)]
+    if form.owner is not None:
+        form.owner.choices = [SelectChoice(u.id, u.name) for u in officials_of(regency_code)]
 
 
 def _due_year(form: CommitmentForm) -> int:
@@ -104,9 +105,11 @@ def _prefill(form: CommitmentForm, piece: Piece | None) -> None:
                 row.baseline.data = str(official[target.indicator_id].level)
 
 
-def _editor(form: CommitmentForm, commitment: Commitment | None, status: int = 200):
-    return render_template("commitments/form.html", form=form, commitment=commitment,
-                           source=_replicated_piece(form)), status
+def editor(form: CommitmentForm, commitment: Commitment | None, status: int = 200):
+    """The commitment form page (also used by the coordinators' "record after the fact" form)."""
+    due_year = _due_year(form)
+    return render_template("commitments/form.html", form=form, commitment=commitment, due_year=due_year,
+                           in_force=framework_for_year(due_year), source=_replicated_piece(form)), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -115,33 +118,33 @@ def new():
     if not can_create_commitment(current_user):
         abort(403)
     form = CommitmentForm()
-    _form_choices(form, current_user.regency_code, _due_year(form))
+    form_choices(form, current_user.regency_code, _due_year(form))
     if request.method == "GET":
         form.source.data = request.args.get("source", "")
         _prefill(form, _replicated_piece(form))
-    elif _checked(form, current_user.regency):
+    elif checked(form, current_user.regency):
         try:
             commitment = services.create_commitment(current_user, form.to_input())
         except services.CommitmentError as error:
             db.session.rollback()
-            _field_error(form, error)
+            field_error(form, error)
         else:
             db.session.commit()
             flash(_("Your commitment is registered. Add milestones so others can follow along."), "success")
             return redirect(url_for("commitments.detail", commitment_id=commitment.id))
-    return _editor(form, None)
+    return editor(form, None)
 
 
-def _checked(form: CommitmentForm, regency, commitment: Commitment | None = None) -> bool:
+def checked(form: CommitmentForm, regency, commitment: Commitment | None = None, recorded_after: bool = False) -> bool:
     """Validate the form and the commitment rules together, so every problem is listed in one go."""
     valid = form.validate_on_submit()
-    problems = services.input_problems(form.to_input(), regency, commitment) if regency is not None else []
+    problems = services.input_problems(form.to_input(), regency, commitment, recorded_after) if regency else []
     for problem in problems:
-        _field_error(form, problem)
+        field_error(form, problem)
     return valid and not problems
 
 
-def _field_error(form, error: services.CommitmentError) -> None:
+def field_error(form, error: services.CommitmentError) -> None:
     """Show a rule's message at its field (a target's level in its own row), unless the field already
     says what is wrong."""
     field = {"targets": None, "source_piece_id": None, "owner_id": "owner"}.get(error.field, error.field)
@@ -162,7 +165,7 @@ def _field_error(form, error: services.CommitmentError) -> None:
 def edit(commitment_id: int):
     commitment = load_commitment(commitment_id, can_edit_commitment)
     form = CommitmentForm(obj=None)
-    _form_choices(form, commitment.regency_code, (form.due_on.data or commitment.due_on).year)
+    form_choices(form, commitment.regency_code, (form.due_on.data or commitment.due_on).year)
     if request.method == "GET":
         form.title.data, form.description.data = commitment.title, commitment.description
         form.starts_on.data, form.due_on.data, form.owner.data = commitment.starts_on, commitment.due_on, commitment.owner_id
@@ -170,17 +173,17 @@ def edit(commitment_id: int):
         for row, target in zip(form.targets, commitment.targets):
             row.indicator.data = str(target.indicator_id)
             row.baseline.data, row.target.data = str(target.baseline_level), str(target.target_level)
-    elif _checked(form, commitment.regency, commitment):
+    elif checked(form, commitment.regency, commitment):
         try:
             services.update_commitment(commitment, current_user, form.to_input())
         except services.CommitmentError as error:
             db.session.rollback()
-            _field_error(form, error)
+            field_error(form, error)
         else:
             db.session.commit()
             flash(_("The commitment is saved."), "success")
             return redirect(url_for("commitments.detail", commitment_id=commitment.id))
-    return _editor(form, commitment)
+    return editor(form, commitment)
 
 
 def render_commitment(commitment: Commitment, forms: dict | None = None, status: int = 200):
@@ -196,6 +199,8 @@ def render_commitment(commitment: Commitment, forms: dict | None = None, status:
         progress_form=progress_form, milestone_form=forms.get("milestone") or MilestoneForm(formdata=None),
         done_form=MilestoneDoneForm(formdata=None, data={"done_on": today}),
         can_update=can_record_progress(current_user, commitment),
+        achieved_gaps=services.achieved_gaps(commitment) if CommitmentStatus.ACHIEVED in allowed_statuses(
+            current_user, commitment) else "",
         following=notifications.is_following(current_user, "commitment", commitment.id),
     ), status
 

@@ -22,10 +22,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from livinglab.commitments.models import Commitment, CommitmentStatus, lab_today
+from livinglab.commitments.services import reread_baselines
 from livinglab.demo.data import DEMO_MEMBERS
 from livinglab.evaluations import services as evaluations
 from livinglab.extensions import db
-from livinglab.indicators.queries import framework_by_code
+from livinglab.indicators.models import Framework
+from livinglab.indicators.queries import Crosswalk, framework_by_code, framework_for_year, load_crosswalk
 from livinglab.pieces.models import Piece, PieceKind
 from livinglab.regencies.models import Regency
 from livinglab.results.services import import_results
@@ -114,6 +116,7 @@ def synthetic_rows(commitments_path: Path) -> list[evaluations.ScoreRow]:
     fixed = stories(commitments_path, {i.id: i.code for i in framework.indicators})
     rng = random.Random(59_2020)
     years = evaluated_years()
+    crosswalk = load_crosswalk()
     rows = []
     for regency_code, _cohort in sorted(DEMO_MEMBERS):
         start, growth = rng.uniform(1.5, 3.4) + LIFT.get(regency_code, 0), rng.uniform(0.05, 0.4)
@@ -127,8 +130,19 @@ def synthetic_rows(commitments_path: Path) -> list[evaluations.ScoreRow]:
             walks[code] = _keep_to_story(walk, fixed.get((regency_code, code), {}))
         for year in years:
             levels = {code: walks[code][year] for code in codes}
-            rows.append(evaluations.ScoreRow(0, regency_code, names[regency_code], framework.code, year, levels, None))
+            in_force = framework_for_year(year) or framework
+            if in_force != framework:
+                levels = _through_crosswalk(levels, framework, in_force, crosswalk)
+            rows.append(evaluations.ScoreRow(0, regency_code, names[regency_code], in_force.code, year, levels, None))
     return rows
+
+
+def _through_crosswalk(levels: dict[str, int], source: Framework, target: Framework, crosswalk: Crosswalk) -> dict[str, int]:
+    """SPBE 2020 levels carried into a later framework: each of its indicators gets the lowest level of its
+    SPBE 2020 counterparts, so the demo stories keep their outcomes when judged through the crosswalk."""
+    by_id = {i.id: levels[i.code] for i in source.indicators}
+    return {i.code: min((by_id[c] for c in crosswalk.counterparts(i.id, source.id)), default=2)
+            for i in target.indicators}
 
 
 def load_demo_evaluations(commitments_path: Path) -> int:
@@ -136,5 +150,7 @@ def load_demo_evaluations(commitments_path: Path) -> int:
 
     Run after the demo pieces and commitments: their stories decide some of the levels."""
     done = import_results(synthetic_rows(commitments_path), None, SOURCE, synthetic=True, add_only=True)
+    for commitment in db.session.scalars(select(Commitment).where(Commitment.is_demo)):
+        reread_baselines(commitment)
     db.session.flush()
     return len(done.stored)

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from livinglab.extensions import db
 from livinglab.indicators.models import Aspect, CrosswalkLink, Domain, Framework, Indicator
@@ -159,3 +159,14 @@ def crosswalk_rows(from_framework: Framework, to_framework: Framework) -> list[C
              .options(joinedload(CrosswalkLink.from_indicator), joinedload(CrosswalkLink.to_indicator))
              .order_by(Indicator.number, CrosswalkLink.to_indicator_id))
     return list(db.session.scalars(query))
+
+
+def crosswalk_pairs() -> list[tuple[Framework, Framework]]:
+    """Every (from, to) pair of frameworks that crosswalk links join, oldest first."""
+    source, target = aliased(Indicator), aliased(Indicator)
+    query = (select(source.framework_id, target.framework_id).select_from(CrosswalkLink)
+             .join(source, source.id == CrosswalkLink.from_indicator_id)
+             .join(target, target.id == CrosswalkLink.to_indicator_id).distinct())
+    frameworks = {f.id: f for f in db.session.scalars(select(Framework))}
+    pairs = [(frameworks[a], frameworks[b]) for a, b in db.session.execute(query)]
+    return sorted(pairs, key=lambda pair: (pair[0].first_year, pair[1].first_year, pair[1].version))

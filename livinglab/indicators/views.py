@@ -25,6 +25,13 @@ def index():
     )
 
 
+@bp.get("/crosswalk")
+def crosswalk():
+    """How the indicators of one framework correspond to those of the next, with the reason for each link."""
+    pairs = queries.crosswalk_pairs()
+    return render_template("indicators/crosswalk.html", pairs=[(a, b, queries.crosswalk_rows(a, b)) for a, b in pairs])
+
+
 @bp.get("/<code>")
 def detail(code: str):
     indicator = queries.find_indicator(code, request.args.get("framework"))

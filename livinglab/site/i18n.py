@@ -1,5 +1,6 @@
 """Language choice and locale-aware formatting for templates."""
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request
@@ -57,7 +58,8 @@ def score(value, signed: bool = False) -> str:
     Indonesian), a sign on changes ("+0,81")."""
     if value is None:
         return ""
-    value = round(float(value), 2) + 0.0  # no "-0,00"
+    # Half up at two decimals, as KemenPANRB publishes indices: the predicate is read from this same value.
+    value = float(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)) + 0.0  # no "-0,00"
     return format_decimal(value, "+#,##0.00;-#,##0.00" if signed else "#,##0.00")
 
 
