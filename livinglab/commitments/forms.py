@@ -126,8 +126,9 @@ class StatusForm(FlaskForm):
     status = RadioField(_l("New status"), validators=[required()], invalid_choice_message=INVALID_CHOICE)
     comment = TextAreaField(_l("Why?"), validators=[required(), length(3, 1000)], render_kw={"rows": 3},
                             description=_l("Shown in the timeline with your name and the date."))
-    confirm_gaps = BooleanField(_l("Mark it achieved even though progress is below 100 % or milestones are open"),
-                                description=_l("Coordinators see such commitments flagged on their dashboard."))
+    confirm_gaps = BooleanField(
+        _l("Mark it achieved even though the progress reports or milestones do not show it yet"),
+        description=_l("Coordinators see such commitments flagged on their dashboard."))
 
 
 class ImportForm(FlaskForm):
