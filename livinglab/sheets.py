@@ -101,10 +101,33 @@ def _check_archive(content: bytes) -> None:
                            "your spreadsheet program, or save it as CSV."))
 
 
+def _sized(content: bytes) -> bytes:
+    """The archive with a declared size on every worksheet that lacks one.
+
+    Without it openpyxl parses a whole worksheet just to learn its size, before the first row is read."""
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    unsized = []
+    for entry in archive.infolist():
+        with archive.open(entry) as source:
+            head = source.read(65536)
+        if re.search(rb"<(\w+:)?worksheet[\s>]", head) and not re.search(rb"<(\w+:)?dimension[\s/>]", head):
+            unsized.append(entry.filename)
+    if not unsized:
+        return content
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as sized:
+        for entry in archive.infolist():
+            data = archive.read(entry)
+            if entry.filename in unsized:
+                data = re.sub(rb"<(\w+:)?sheetData([\s/>])", rb'<\1dimension ref="A1"/><\1sheetData\2', data, count=1)
+            sized.writestr(entry, data, compresslevel=1)
+    return buffer.getvalue()
+
+
 def _xlsx_rows(content: bytes) -> Iterator[Row]:
     _check_archive(content)
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        book = load_workbook(io.BytesIO(_sized(content)), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a broken file
         raise SheetError(_("This is not a readable XLSX file.")) from error
     try:
