@@ -37,7 +37,7 @@ def columns() -> list[tuple[str, str, str]]:
         ("title", _("Title"), _("The commitment's title.")),
         ("status", _("Status"), _("planned, in_progress, at_risk, achieved, verified, missed or withdrawn.")),
         ("is_overdue", _("Overdue"), _("true when the due date has passed and the commitment is still open.")),
-        ("is_at_risk", _("At risk"), _("true when the commitment is open, due soon and behind schedule.")),
+        ("is_at_risk", _("At risk"), _("true when marked at risk, a milestone is late, or no progress was reported for 90 days.")),
         ("percent", _("Percent complete"), _("Latest reported progress, a whole number from 0 to 100.")),
         ("starts_on", _("Start date"), _("Date the commitment starts (YYYY-MM-DD).")),
         ("due_on", _("Due date"), _("Date the commitment is due (YYYY-MM-DD).")),
