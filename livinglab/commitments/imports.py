@@ -115,18 +115,21 @@ def _check(line: int, record: dict, known: dict[int, Commitment]) -> tuple[Impor
     problems = []
     if commitment.status not in OPEN_STATUSES:
         problems.append(ImportProblem(line, "id", _("Commitment %(id)s is closed.", id=commitment.id)))
-    reported_on = parse_date(record.get("last_update_on"))
+    reported_on, typed = parse_date(record.get("last_update_on")), cell_text(record.get("last_update_on"))
     if reported_on is None:
         problems.append(ImportProblem(line, "last_update_on", _(
-            "Write the date as DD/MM/YYYY or YYYY-MM-DD, e.g. 31/03/2026.")))
+            "“%(value)s” is not a date: write DD/MM/YYYY or YYYY-MM-DD, e.g. 31/03/2026.", value=typed[:20])
+            if typed else _("Write the date of this report, e.g. 31/03/2026.")))
     elif reported_on > lab_today():
         problems.append(ImportProblem(line, "last_update_on", _("The date is in the future.")))
     elif reported_on < commitment.starts_on:
         problems.append(ImportProblem(line, "last_update_on", _("The date is before the commitment starts.")))
     percent = parse_percent(record.get("percent"))
     if percent is None:
+        typed = cell_text(record.get("percent"))
         problems.append(ImportProblem(line, "percent", _(
-            "Write the percentage as a number from 0 to 100 (70 or 70 %), or as a fraction (0,7).")))
+            "“%(value)s” is not a percentage from 0 to 100: write 70, 70 %% or 0,7.", value=typed[:20])
+            if typed else _("Write the percentage, e.g. 70.")))
     text = cell_text(record.get("text"))
     if not text:
         problems.append(ImportProblem(line, "text", _("Describe what was done; a percentage needs its explanation.")))
