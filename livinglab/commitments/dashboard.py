@@ -89,17 +89,19 @@ def progress_import():
     if not can_import_progress(current_user):
         abort(403)
     form = ImportForm()
-    rows, problems = [], []
+    parsed = None
     if form.validate_on_submit() and form.payload.data:
         return _apply(form)
     if form.validate_on_submit():
         try:
-            rows, problems = imports.parse(*read_upload(form.file.data, current_app.config["MAX_ATTACHMENT_BYTES"]))
+            parsed = imports.parse(*read_upload(form.file.data, current_app.config["MAX_ATTACHMENT_BYTES"]))
         except SheetError as error:
             form.file.errors.append(error.message)
-        if rows and not problems:
-            form.payload.data = _signer().dumps({"user": current_user.id, "rows": imports.serialise(rows)})
-    return render_template("commitments/import.html", form=form, rows=rows, problems=problems)
+        if parsed and parsed.rows and not parsed.problems:
+            form.payload.data = _signer().dumps({"user": current_user.id, "rows": imports.serialise(parsed.rows)})
+    return render_template("commitments/import.html", form=form, parsed=parsed,
+                           rows=parsed.rows if parsed else [], problems=parsed.problems if parsed else [],
+                           max_rows=imports.MAX_ROWS)
 
 
 def _apply(form: ImportForm):

@@ -133,5 +133,5 @@ class StatusForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(_l("CSV or XLSX file"), description=_l(
-        "Columns: commitment_id, date (YYYY-MM-DD), percent (0–100), text; optional: evidence_url, title."))
+        "Columns: id, percent, last_update_on (the date), text; optional: evidence_url. See below."))
     payload = HiddenField()

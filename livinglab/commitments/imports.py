@@ -1,19 +1,26 @@
-"""Bulk progress from CSV or XLSX: every row is checked before anything changes (all or nothing)."""
+"""Bulk progress from CSV or XLSX: every row is checked before anything changes (all or nothing).
 
-from dataclasses import asdict, dataclass
-from datetime import date, datetime
+The sheet is the template (`COLUMNS`) or the commitments export: a row whose percent and date are as
+downloaded and whose text is empty changes nothing, so a sheet imported back unedited records nothing.
+"""
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from livinglab.accounts.models import User
 from livinglab.commitments import services
+from livinglab.commitments.exports import KEYS as EXPORT_KEYS
 from livinglab.commitments.models import OPEN_STATUSES, Commitment, lab_today
 from livinglab.extensions import db
-from livinglab.sheets import SheetError, cell_text, csv_bytes, read_table
+from livinglab.sheets import SheetError, cell_text, csv_bytes, parse_date, parse_percent, read_table
 
-REQUIRED = ("commitment_id", "date", "percent", "text")
-OPTIONAL = ("evidence_url", "title")  # the title is only there to help people filling the sheet in
+COLUMNS = ("id", "regency_code", "title", "percent", "last_update_on", "text", "evidence_url")
+ALIASES = {"commitment_id": "id", "date": "last_update_on"}  # the names of sheets made before May 2026
+REQUIRED = ("id", "percent", "last_update_on")
+READ = ("id", "percent", "last_update_on", "text", "evidence_url")  # every other known column is only shown
 MAX_ROWS = 2000
 
 
@@ -26,6 +33,7 @@ class ImportRow:
     text: str
     evidence_url: str = ""
     title: str = ""
+    previous_percent: int = 0
 
 
 @dataclass
@@ -35,85 +43,103 @@ class ImportProblem:
     message: str
 
 
-def _date(value) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        return None
+@dataclass
+class Parsed:
+    """Rows to apply, problems found, and how many rows were left as they were."""
+
+    rows: list[ImportRow] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
+    unchanged: int = 0
 
 
-def _percent(value) -> int | None:
-    text = cell_text(value)
-    return int(text) if text.isdigit() and len(text) <= 3 else None
-
-
-def parse(filename: str, content: bytes) -> tuple[list[ImportRow], list[ImportProblem]]:
-    """Rows to apply and the problems found; the import may go ahead only when there are none."""
-    numbered = read_table(filename, content)
-    table = [row for _line, row in numbered]
-    header = [cell_text(v).lower() for v in table[0]]
+def _header(first_row: list) -> list[str]:
+    header = [ALIASES.get(name, name) for name in (cell_text(v).lower() for v in first_row)]
+    known = set(COLUMNS) | set(EXPORT_KEYS)
     missing = [name for name in REQUIRED if name not in header]
-    unknown = [name for name in header if name and name not in REQUIRED + OPTIONAL]
+    unknown = [name for name in header if name and name not in known]
     if missing or unknown:
         raise SheetError(_("Wrong columns. Missing: %(missing)s. Unknown: %(unknown)s. Expected: %(expected)s.",
                            missing=", ".join(missing) or "—", unknown=", ".join(unknown) or "—",
-                           expected=", ".join(REQUIRED + OPTIONAL)))
-    if len(table) == 1:
+                           expected=", ".join(COLUMNS)))
+    repeated = sorted({name for name in header if name in READ and header.count(name) > 1})
+    if repeated:
+        raise SheetError(_("Columns named twice: %(columns)s.", columns=", ".join(repeated)))
+    return header
+
+
+def parse(filename: str, content: bytes) -> Parsed:
+    """Rows to apply and the problems found; the import may go ahead only when there are none."""
+    numbered = read_table(filename, content, MAX_ROWS)
+    header = _header(numbered[0][1])
+    if len(numbered) == 1:
         raise SheetError(_("The file has a header row but no data rows."))
-    if len(table) > MAX_ROWS + 1:
-        raise SheetError(_("At most %(max)d rows per import.", max=MAX_ROWS))
-    records = [(line, dict(zip(header, row))) for line, row in numbered[1:]]
-    raw_ids = {cell_text(record.get("commitment_id")) for _line, record in records}
+    records = [(line, {k: v for k, v in zip(header, row) if k in READ}) for line, row in numbered[1:]]
+    raw_ids = {cell_text(record.get("id")) for _line, record in records}
     ids = {int(raw) for raw in raw_ids if raw.isdigit() and len(raw) < 10}
     known = {c.id: c for c in db.session.scalars(select(Commitment).where(Commitment.id.in_(ids)))} if ids else {}
-    rows, problems, seen = [], [], {}
+    parsed, seen = Parsed(), {}
     for line, record in records:
         row, found = _check(line, record, known)
-        problems += found
+        parsed.problems += found
         if row is None:
+            parsed.unchanged += not found
             continue
         key = (row.commitment_id, row.reported_on, row.percent, row.text)
         if key in seen:
-            problems.append(ImportProblem(line, "", _("Same as row %(line)d.", line=seen[key])))
+            parsed.problems.append(ImportProblem(line, "", _("Same as row %(line)d.", line=seen[key])))
             continue
         seen[key] = line
-        rows.append(row)
-    return rows, problems
+        parsed.rows.append(row)
+    return parsed
+
+
+def _is_unchanged(commitment: Commitment, record: dict) -> bool:
+    """Percent and date as stored (or both left empty), and nothing written: a row the user did not touch."""
+    percent, reported_on = cell_text(record.get("percent")), cell_text(record.get("last_update_on"))
+    if cell_text(record.get("text")) or cell_text(record.get("evidence_url")):
+        return False
+    if not percent and not reported_on:
+        return True
+    return (parse_percent(record.get("percent")) == commitment.percent
+            and parse_date(record.get("last_update_on")) == commitment.last_update_on)
 
 
 def _check(line: int, record: dict, known: dict[int, Commitment]) -> tuple[ImportRow | None, list[ImportProblem]]:
-    problems = []
-    raw_id = cell_text(record.get("commitment_id"))
+    """A row to apply, or None with the problems found (none at all for a row left unchanged)."""
+    raw_id = cell_text(record.get("id"))
     commitment = known.get(int(raw_id)) if raw_id.isdigit() and len(raw_id) < 10 else None
     if commitment is None:
-        problems.append(ImportProblem(line, "commitment_id", _("No commitment has the number “%(value)s”.",
-                                                                value=raw_id[:20])))
-    elif commitment.status not in OPEN_STATUSES:
-        problems.append(ImportProblem(line, "commitment_id", _("Commitment %(id)s is closed.", id=commitment.id)))
-    reported_on = _date(record.get("date"))
+        return None, [ImportProblem(line, "id", _("No commitment has the number “%(value)s”.", value=raw_id[:20]))]
+    if _is_unchanged(commitment, record):
+        return None, []
+    problems = []
+    if commitment.status not in OPEN_STATUSES:
+        problems.append(ImportProblem(line, "id", _("Commitment %(id)s is closed.", id=commitment.id)))
+    reported_on, typed = parse_date(record.get("last_update_on")), cell_text(record.get("last_update_on"))
     if reported_on is None:
-        problems.append(ImportProblem(line, "date", _("Write the date as YYYY-MM-DD, e.g. 2026-03-31.")))
+        problems.append(ImportProblem(line, "last_update_on", _(
+            "“%(value)s” is not a date: write DD/MM/YYYY or YYYY-MM-DD, e.g. 31/03/2026.", value=typed[:20])
+            if typed else _("Write the date of this report, e.g. 31/03/2026.")))
     elif reported_on > lab_today():
-        problems.append(ImportProblem(line, "date", _("The date is in the future.")))
-    elif commitment is not None and reported_on < commitment.starts_on:
-        problems.append(ImportProblem(line, "date", _("The date is before the commitment starts.")))
-    percent = _percent(record.get("percent"))
-    if percent is None or percent > 100:
-        problems.append(ImportProblem(line, "percent", _("The percentage must be a whole number from 0 to 100.")))
-    text = str(record.get("text") or "").strip()
+        problems.append(ImportProblem(line, "last_update_on", _("The date is in the future.")))
+    elif reported_on < commitment.starts_on:
+        problems.append(ImportProblem(line, "last_update_on", _("The date is before the commitment starts.")))
+    percent = parse_percent(record.get("percent"))
+    if percent is None:
+        typed = cell_text(record.get("percent"))
+        problems.append(ImportProblem(line, "percent", _(
+            "“%(value)s” is not a percentage from 0 to 100: write 70, 70 %% or 0,7.", value=typed[:20])
+            if typed else _("Write the percentage, e.g. 70.")))
+    text = cell_text(record.get("text"))
     if not text:
         problems.append(ImportProblem(line, "text", _("Describe what was done; a percentage needs its explanation.")))
-    url = str(record.get("evidence_url") or "").strip()
+    url = cell_text(record.get("evidence_url"))
     if url and not url.startswith(("https://", "http://")):
         problems.append(ImportProblem(line, "evidence_url", _("Enter a full address starting with https://.")))
     if problems:
         return None, problems
     return ImportRow(line, commitment.id, reported_on.isoformat(), percent, text[:5000], url[:500],
-                     commitment.title), []
+                     commitment.title, commitment.percent), []
 
 
 def apply(rows: list[ImportRow], by: User) -> int:
@@ -135,6 +161,6 @@ def deserialise(data: list[dict]) -> list[ImportRow]:
 
 
 def template_csv(commitments: list[Commitment]) -> bytes:
-    """A sheet to fill in: one row per open commitment, with its number and title."""
-    return csv_bytes(["commitment_id", "title", "date", "percent", "text", "evidence_url"],
-                     ([c.id, c.title, "", "", "", ""] for c in commitments))
+    """A sheet to fill in: one row per open commitment as it stands; imported back unedited, it changes nothing."""
+    return csv_bytes(list(COLUMNS), ([c.id, c.regency_code, c.title, c.percent, c.last_update_on, "", ""]
+                                     for c in commitments))

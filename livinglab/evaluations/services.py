@@ -7,7 +7,7 @@ sheet changes nothing.
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext as _, ngettext
 from sqlalchemy import insert, select, update
@@ -18,7 +18,7 @@ from livinglab.evaluations.models import Evaluation, EvaluationScore, ResultImpo
 from livinglab.extensions import db
 from livinglab.indicators.models import Framework, Indicator
 from livinglab.regencies.models import Regency
-from livinglab.sheets import SheetError, cell_text, read_table
+from livinglab.sheets import SheetError, cell_text, parse_decimal, parse_regency_code, read_table
 
 BASE_COLUMNS = ("regency_code", "year", "framework")
 OPTIONAL_COLUMNS = ("index",)
@@ -65,7 +65,7 @@ def _frameworks() -> dict[str, Framework]:
 
 def read_sheet(filename: str, content: bytes, current_year: int) -> Checked:
     """Every row checked against regencies, frameworks, indicators, levels, years and duplicates."""
-    numbered = read_table(filename, content)
+    numbered = read_table(filename, content, MAX_ROWS)
     table = [row for _line, row in numbered]
     header = [cell_text(v) for v in table[0]]
     lower = [h.lower() for h in header]
@@ -79,8 +79,6 @@ def read_sheet(filename: str, content: bytes, current_year: int) -> Checked:
                                columns=", ".join(missing)))
     if len(table) == 1:
         raise SheetError(_("The file has a header row but no data rows."))
-    if len(table) > MAX_ROWS + 1:
-        raise SheetError(_("At most %(max)d rows per import.", max=MAX_ROWS))
     frameworks = _frameworks()
     known_codes = {i.code.upper() for f in frameworks.values() for i in f.indicators}
     indicator_columns = {h.upper(): number for number, h in enumerate(header)
@@ -93,7 +91,7 @@ def read_sheet(filename: str, content: bytes, current_year: int) -> Checked:
     position = {name: lower.index(name) for name in BASE_COLUMNS + OPTIONAL_COLUMNS if name in lower}
     for line, row in numbered[1:]:
         cells = row + [None] * (len(header) - len(row))
-        value = lambda name: cell_text(cells[position[name]]) if name in position else ""  # noqa: E731
+        value = lambda name: cells[position[name]] if name in position else ""  # noqa: E731
         found = _check_row(line, value, cells, indicator_columns, frameworks, regencies, current_year, missing_reported)
         if isinstance(found, list):
             checked.problems += found
@@ -114,14 +112,16 @@ def read_sheet(filename: str, content: bytes, current_year: int) -> Checked:
 def _check_row(line, value, cells, indicator_columns, frameworks, regencies, current_year,
                missing_reported: set[str]) -> ScoreRow | list[Problem]:
     problems = []
-    code = value("regency_code")
+    code = parse_regency_code(value("regency_code"))
     if code not in regencies:
-        problems.append(Problem(line, "regency_code", _("Unknown regency code “%(code)s”.", code=code[:20])))
-    framework = frameworks.get(value("framework"))
+        problems.append(Problem(line, "regency_code", _("Unknown regency code “%(code)s”; write it as 3211 or "
+                                                        "32.11.", code=code[:20])))
+    framework_code = cell_text(value("framework"))
+    framework = frameworks.get(framework_code)
     if framework is None:
         problems.append(Problem(line, "framework", _("Unknown framework “%(code)s”; use one of %(codes)s.",
-                                                     code=value("framework")[:40], codes=", ".join(frameworks))))
-    year_text = value("year")
+                                                     code=framework_code[:40], codes=", ".join(frameworks))))
+    year_text = cell_text(value("year"))
     year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
     if year is None:
         problems.append(Problem(line, "year", _("Write the year with four digits, e.g. 2025.")))
@@ -132,13 +132,10 @@ def _check_row(line, value, cells, indicator_columns, frameworks, regencies, cur
     elif framework and not (framework.first_year <= year <= min(framework.last_year or current_year, current_year)):
         problems.append(Problem(line, "year", _("%(year)d is not a year of %(framework)s (%(years)s, up to this year).",
                                                 year=year, framework=framework.code, years=framework.years_label)))
-    published = value("index")
-    if published:
-        try:
-            if not 0 <= Decimal(published.replace(",", ".")) <= 5:
-                raise InvalidOperation
-        except InvalidOperation:
-            problems.append(Problem(line, "index", _("The index must be a number from 0 to 5.")))
+    has_index = cell_text(value("index")) != ""
+    published = parse_decimal(value("index"))
+    if has_index and (published is None or not 0 <= published <= 5):
+        problems.append(Problem(line, "index", _("The index must be a number from 0 to 5, e.g. 3.45 or 3,45.")))
     levels = {}
     if framework:
         codes = {i.code.upper() for i in framework.indicators}
@@ -162,7 +159,7 @@ def _check_row(line, value, cells, indicator_columns, frameworks, regencies, cur
             levels[column] = int(raw)
     if problems:
         return problems
-    published_value = str(Decimal(published.replace(",", ".")).quantize(Decimal("0.001"))) if published else None
+    published_value = str(published.quantize(Decimal("0.001"))) if has_index else None
     return ScoreRow(line, code, regencies[code], framework.code, year, levels, published_value)
 
 

@@ -180,3 +180,41 @@ def test_missing_indicator_columns_are_said_once_not_on_every_row(content):
     header = ["regency_code", "year", "framework", *_codes()[:-2]]
     checked = _read(_csv([_row("3211")[:3] + [3] * 45, _row("1606")[:3] + [3] * 45], header=header))
     assert len(checked.problems) == 1 and checked.problems[0].line == 2
+
+
+def test_an_indonesian_excel_sheet_with_dotted_codes_and_decimal_commas(content):
+    header = ";".join(["regency_code", "year", "framework", "index", *_codes()])
+    lines = [header, ";".join(["32.11", "2024", "spbe-2020", "3,40", *["3"] * 47]),
+             ";".join(["16.06", "2024", "spbe-2020", "", *["4"] * 47])]
+    checked = _read(("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8"))
+    assert checked.problems == []
+    assert [(r.regency_code, r.published_index) for r in checked.rows] == [("3211", "3.400"), ("1606", None)]
+
+
+def test_xlsx_regency_codes_typed_as_numbers(content):
+    def sheet(*codes) -> bytes:
+        book = Workbook()
+        book.active.append(["regency_code", "year", "framework", "index", *_codes()])
+        for code in codes:
+            book.active.append([code, 2024, "spbe-2020", 3.4, *[3] * 47])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return buffer.getvalue()
+
+    checked = _read(sheet(32.11, 32.1), "hasil.xlsx")  # 32.10 shows as 32.1 in a number cell
+    assert checked.problems == [] and [r.regency_code for r in checked.rows] == ["3211", "3210"]
+    assert checked.rows[0].published_index == "3.400"
+    [problem] = _read(sheet(32.99), "hasil.xlsx").problems
+    assert problem.message == "Kode kabupaten/kota “3299” tidak dikenal; tulis seperti 3211 atau 32.11."
+
+
+def test_the_same_regency_written_two_ways_is_a_duplicate(content):
+    checked = _read(_csv([_row("3211"), _row("32.11")]))
+    assert [(p.line, p.column) for p in checked.problems] == [(3, "regency_code")]
+
+
+def test_a_sheet_over_the_row_limit_is_refused_with_the_limit(content, monkeypatch):
+    monkeypatch.setattr(services, "MAX_ROWS", 2)
+    with pytest.raises(SheetError, match="lebih dari 2 baris"):
+        _read(_csv([_row("3211"), _row("1606"), _row("3273")]))
+    assert len(_read(_csv([_row("3211"), _row("1606")])).rows) == 2
