@@ -127,13 +127,13 @@ def test_a_judged_commitment_keeps_what_it_was_judged_on_and_cannot_be_withdrawn
     db.session.commit()
     data = services.CommitmentInput(late.title, "", late.starts_on, date(2027, 6, 1),
                                     [services.TargetInput(_indicator("I01").id, 1, 3)])
-    with pytest.raises(services.CommitmentError, match="judged on the results of 2024"):
+    with pytest.raises(services.CommitmentError, match="dinilai dengan hasil evaluasi 2024"):
         services.update_commitment(late, sumedang, data)
     data.due_on, data.targets = late.due_on, [services.TargetInput(_indicator("I02").id, 1, 3)]
-    with pytest.raises(services.CommitmentError, match="judged on the results of 2024"):
+    with pytest.raises(services.CommitmentError, match="dinilai dengan hasil evaluasi 2024"):
         services.update_commitment(late, sumedang, data)
     late.status = CommitmentStatus.IN_PROGRESS
-    with pytest.raises(services.CommitmentError, match="cannot be withdrawn"):
+    with pytest.raises(services.CommitmentError, match="tidak dapat dibatalkan"):
         services.change_status(late, sumedang, CommitmentStatus.WITHDRAWN, "Tidak jadi.")
     data.title, data.targets = "Judul yang lebih jelas", [services.TargetInput(_indicator("I01").id, 1, 3)]
     services.update_commitment(late, sumedang, data)  # the title may still change
@@ -161,7 +161,7 @@ def test_a_baseline_below_the_last_year_evaluated_before_the_start_is_refused(su
     commitment = services.create_commitment(sumedang, data)
     _store("3211", lab_today().year - 1, {"I05": 3})
     data.title = "Kebijakan pusat data kota"
-    with pytest.raises(services.CommitmentError, match="put I05 at level 3"):
+    with pytest.raises(services.CommitmentError, match="menempatkan I05 pada level 3"):
         services.update_commitment(commitment, sumedang, data)
     data.targets = [services.TargetInput(_spbe("I05"), 3, 4)]
     services.update_commitment(commitment, sumedang, data)

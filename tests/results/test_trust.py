@@ -18,9 +18,18 @@ from livinglab.regencies.models import Regency
 from livinglab.results.judging import judgements_of
 from livinglab.results.models import Judgement
 from livinglab.results.services import import_results
+from livinglab.site.i18n import LANGUAGE_COOKIE
 
 O = Outcome
 THIS_YEAR = lab_today().year
+
+
+def _in(language: str, client, *users) -> None:
+    """Read the next pages in a language: the visitor's cookie and the signed-in users' preference."""
+    client.set_cookie(LANGUAGE_COOKIE, language)
+    for user in users:
+        user.locale = language
+    db.session.commit()
 
 
 def _indicator(framework: str, code: str):
@@ -104,14 +113,14 @@ def test_due_dates_cannot_be_in_the_past_or_in_a_year_whose_results_are_stored(s
     for due_on in (today, today - timedelta(days=400)):
         data = services.CommitmentInput("Janji yang terlambat", "", today - timedelta(days=500), due_on,
                                         [services.TargetInput(i05.id, 1, 3)])
-        with pytest.raises(services.CommitmentError, match="after today"):
+        with pytest.raises(services.CommitmentError, match="setelah hari ini"):
             services.create_commitment(sumedang, data)
     _import(_row("3211", THIS_YEAR, "pemdi-2026", {}))
     db.session.commit()
     data = services.CommitmentInput("Janji tahun ini", "", today - timedelta(days=30), date(THIS_YEAR, 12, 31),
                                     [services.TargetInput(_indicator("pemdi-2026", "P14").id, 2, 3)])
     if date(THIS_YEAR, 12, 31) > today:
-        with pytest.raises(services.CommitmentError, match="already stored"):
+        with pytest.raises(services.CommitmentError, match="sudah tersimpan"):
             services.create_commitment(sumedang, data)
 
 
@@ -124,10 +133,12 @@ def test_a_coordinator_records_a_commitment_after_the_fact_and_it_is_labelled(cl
             "targets-0-baseline": "1", "targets-0-target": "3"}
     login_as(sumedang)
     assert client.post("/coordinator/results/record", data=form).status_code == 403
-    login_as(make_user("coordinator"))
+    coordinator = make_user("coordinator")
+    login_as(coordinator)
+    _in("en", client, coordinator)
     response = client.post("/coordinator/results/record", data=form)
     assert response.status_code == 302, response.get_data(as_text=True)
-    page = client.get(response.headers["Location"], headers={"Accept-Language": "en"}).get_data(as_text=True)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Recorded after the fact" in page
     from livinglab.commitments.models import Commitment
     recorded = db.session.scalars(select(Commitment).where(Commitment.title == "Kebijakan pusat data 2024")).one()
@@ -145,7 +156,8 @@ def test_a_correction_judges_again_and_keeps_the_history(client, sumedang):
     assert (first.outcome, first.is_current, second.previous_outcome, second.outcome, second.reason) == (
         O.MET, False, O.MET, O.UNCHANGED, "correction")
     assert commitment.outcome is O.UNCHANGED
-    page = client.get(f"/commitments/{commitment.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    _in("en", client)
+    page = client.get(f"/commitments/{commitment.id}").get_data(as_text=True)
     assert "→" in page and "after the correction of the 2026 results" in page.replace("\n", " ")
 
 
@@ -176,7 +188,8 @@ def test_synthetic_results_are_never_called_official(client, sumedang):
     db.session.commit()
     assert commitment.targets[0].baseline_provenance == "synthetic_demo"
     for language in ("id", "en"):
-        page = client.get(f"/commitments/{commitment.id}", headers={"Accept-Language": language})
+        _in(language, client)
+        page = client.get(f"/commitments/{commitment.id}")
         text = re.sub(r"<[^>]+>", " ", page.get_data(as_text=True)).lower()
         assert "sintetis" in text or "synthetic" in text
         assert "resmi" not in text and "official" not in text
@@ -185,6 +198,7 @@ def test_synthetic_results_are_never_called_official(client, sumedang):
 def test_achieved_with_open_evidence_needs_a_confirmation(client, login_as, make_commitment):
     commitment = make_commitment(status=CommitmentStatus.IN_PROGRESS)
     login_as(commitment.owner)
+    _in("en", client, commitment.owner)
     refused = client.post(f"/commitments/{commitment.id}/status", data={"status": "achieved", "comment": "Selesai."},
                           headers={"Accept-Language": "en"})
     assert refused.status_code == 200 and "Progress is at 0 %" in refused.get_data(as_text=True)
@@ -197,7 +211,8 @@ def test_achieved_with_open_evidence_needs_a_confirmation(client, login_as, make
 
 def test_a_withdrawn_commitment_promises_no_judgement(client, make_commitment):
     commitment = make_commitment(status=CommitmentStatus.WITHDRAWN)
-    page = client.get(f"/commitments/{commitment.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    _in("en", client)
+    page = client.get(f"/commitments/{commitment.id}").get_data(as_text=True)
     assert "will not be judged" in page and "is judged when" not in page
 
 
@@ -252,8 +267,10 @@ def test_a_corrected_framework_version_keeps_what_was_judged_and_shows_what_need
     assert any("pemdi-2026-r2" in p.message for p in checked.problems)
     login_as(sumedang)
     assert client.get("/coordinator/results/frameworks").status_code == 403
-    login_as(make_user("coordinator"))
-    page = client.get("/coordinator/results/frameworks", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    coordinator = make_user("coordinator")
+    login_as(coordinator)
+    _in("en", client, coordinator)
+    page = client.get("/coordinator/results/frameworks").get_data(as_text=True)
     assert waiting.title in page and "P14 → " not in page and "I05 → P14" in page
     (tmp_path / "crosswalks").mkdir()
     (tmp_path / "crosswalks" / "pemdi-2026--r2.csv").write_text(
@@ -261,6 +278,6 @@ def test_a_corrected_framework_version_keeps_what_was_judged_and_shows_what_need
         "pemdi-2026,P14,pemdi-2026-r2,Q02,yes,Infrastruktur tetap,Infrastructure stays\n", encoding="utf-8")
     load_crosswalks(tmp_path / "crosswalks")
     db.session.commit()
-    page = client.get("/coordinator/results/frameworks", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    page = client.get("/coordinator/results/frameworks").get_data(as_text=True)
     assert waiting.title not in page and "I05 → P14" not in page
     assert {load_crosswalk().code_of[i] for i in load_crosswalk().counterparts(i05.id, new.id)} == {"Q02"}
