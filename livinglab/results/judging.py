@@ -90,8 +90,9 @@ def judge_commitment(commitment: Commitment, evaluation: Evaluation, crosswalk: 
         return None
     outcome = commitment_outcome(outcomes)
     current = current_judgement(commitment)
-    if current is not None and (current.outcome, current.details, current.evaluation_id, current.is_synthetic) == (
-            outcome, details, evaluation.id, evaluation.is_synthetic):
+    if current is not None and (current.outcome, current.evaluation_id, current.is_synthetic) == (
+            outcome, evaluation.id, evaluation.is_synthetic) and current.details in ([], details):
+        current.details = details  # judgements carried over by the 0007 migration gain their details
         return None
     judgement = Judgement(commitment=commitment, evaluation=evaluation, import_id=evaluation.import_id,
                           framework_id=evaluation.framework_id, year=evaluation.year, outcome=outcome,

@@ -103,7 +103,8 @@ def _keep_what_is_stored():
     for source, synthetic in bind.execute(sa.text('SELECT DISTINCT source, is_synthetic FROM evaluations')).all():
         new_id = bind.execute(sa.text(
             'INSERT INTO result_imports (source, filename, is_synthetic, added, changed, created_at) '
-            'SELECT :source, \'\', :synthetic, COUNT(*), 0, MIN(imported_at) FROM evaluations '
+            'SELECT CAST(:source AS VARCHAR(300)), \'\', CAST(:synthetic AS BOOLEAN), COUNT(*), 0, MIN(imported_at) '
+            'FROM evaluations '
             'WHERE source = :source AND is_synthetic = :synthetic RETURNING id'),
             {'source': source, 'synthetic': synthetic}).scalar()
         bind.execute(sa.text('UPDATE evaluations SET import_id = :id WHERE source = :source AND is_synthetic = :synthetic'),
