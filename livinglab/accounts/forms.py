@@ -49,8 +49,6 @@ class RegisterForm(FlaskForm):
     regency = SelectField(
         _l("Your regency or city (optional)"), validators=[Optional()], default="", invalid_choice_message=INVALID_CHOICE
     )
-    password = PasswordField(_l("Password"), validators=[required(), strong_password], description=PASSWORD_HINT)
-    confirm = PasswordField(_l("Repeat the password"), validators=[required(), same_as("password")])
 
 
 EMAIL_FREQUENCY_LABELS = {

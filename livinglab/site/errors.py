@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from livinglab.accounts.views import too_many_logins
+from livinglab.accounts.views import too_many_requests
 from livinglab.extensions import db
 
 MESSAGES = {
@@ -36,8 +36,8 @@ def handle_http_error(error: HTTPException):
     code = error.code or 500
     if code not in MESSAGES:
         return error
-    if code == 429 and request.endpoint == "accounts.login":
-        return too_many_logins()
+    if code == 429 and request.endpoint in ("accounts.login", "accounts.register", "accounts.forgot_password"):
+        return too_many_requests()
     return render_error(code)
 
 
