@@ -82,6 +82,13 @@ class ForgotPasswordForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[required(), valid_email(), length(3, 254)])
 
 
+class ChoosePasswordForm(FlaskForm):
+    """The last step of registration, reached from the e-mailed link."""
+
+    password = PasswordField(_l("Password"), validators=[required(), strong_password], description=PASSWORD_HINT)
+    confirm = PasswordField(_l("Repeat the password"), validators=[required(), same_as("password")])
+
+
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(_l("New password"), validators=[required(), strong_password], description=PASSWORD_HINT)
     confirm = PasswordField(_l("Repeat the new password"), validators=[required(), same_as("password")])

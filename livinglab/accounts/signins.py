@@ -21,12 +21,12 @@ def token_hash(token: str) -> str:
 
 
 def describe_browser(user_agent: str) -> str:
-    """A short "browser on system" summary, e.g. "Chrome on Android", for the account page."""
+    """A short "browser · system" summary, e.g. "Chrome Mobile · Android", for the account page."""
     result = parse(user_agent or "")
     browser = result.user_agent.family if result.user_agent else ""
     system = result.os.family if result.os else ""
     if browser and system:
-        return f"{browser} / {system}"[:80]
+        return f"{browser} · {system}"[:80]
     return (browser or system)[:80]
 
 

@@ -10,11 +10,11 @@ from wtforms.fields.choices import SelectChoice
 from livinglab.accounts import queries, services, sessions, signins, throttling
 from livinglab.accounts.forms import (
     ActivationForm,
+    ChoosePasswordForm,
     ForgotPasswordForm,
     LoginForm,
     ProfileForm,
     RegisterForm,
-    ResetPasswordForm,
     RoleForm,
 )
 from livinglab.accounts.models import EmailFrequency, Role, User
@@ -78,7 +78,7 @@ def finish_registration(token: str):
     if queries.find_user_by_email(data.email):
         flash(_("This account already exists. Please sign in."), "info")
         return redirect(url_for("accounts.login"))
-    form = ResetPasswordForm()
+    form = ChoosePasswordForm()
     if form.validate_on_submit():
         user = services.register_user(data.email, data.name, form.password.data, locale=data.locale,
                                       regency_code=data.regency_code)

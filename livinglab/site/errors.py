@@ -3,7 +3,7 @@
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from livinglab.accounts.views import too_many_requests
 from livinglab.extensions import db
@@ -41,6 +41,12 @@ def handle_http_error(error: HTTPException):
     return render_error(code)
 
 
+def handle_untrusted_host(error: SecurityError):
+    """A Host header outside TRUSTED_HOSTS: no page (it would build links), just a short 400."""
+    title, message = MESSAGES[400]
+    return f"{title}. {message}", 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 def handle_csrf_error(error: CSRFError):
     return render_error(400, str(_l("The form expired or was sent from elsewhere. Please go back, reload the page and send it again.")))
 
@@ -52,5 +58,6 @@ def handle_server_error(error: Exception):
 
 def register(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(InternalServerError, handle_server_error)
