@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm import joinedload
 from ua_parser import parse
 
 from livinglab.accounts.models import SignIn, User, as_utc, utcnow
@@ -49,7 +50,8 @@ def start_sign_in(user: User, user_agent: str, remember: bool) -> SignIn:
 
 def find_open_sign_in(user_id: int, token: str, now: datetime) -> SignIn | None:
     """The open sign-in of an active user with this secret, or None."""
-    sign_in = db.session.scalars(select(SignIn).where(SignIn.token_hash == token_hash(token))).first()
+    query = select(SignIn).options(joinedload(SignIn.user)).where(SignIn.token_hash == token_hash(token))
+    sign_in = db.session.scalars(query).first()
     if sign_in is None or sign_in.user_id != user_id or not sign_in.is_open_at(now) or not sign_in.user.is_active:
         return None
     sign_in.user.sign_in_token = token

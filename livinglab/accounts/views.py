@@ -129,7 +129,7 @@ def too_many_requests():
             else (ForgotPasswordForm(), "accounts/forgot_password.html")
         if isinstance(form, RegisterForm):
             _regency_select(form.regency)
-        form.email.errors = [_("Too many requests for this address. Please wait an hour before trying again.")]
+        form.email.errors = [_("Too many requests. Please wait an hour before trying again.")]
     return render_template(template, form=form), 429
 
 
