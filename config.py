@@ -20,6 +20,10 @@ def _env_int(name: str, default: int) -> int:
     return int(_env(name, str(default)))
 
 
+def _env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in _env(name, default).split(",") if item.strip()]
+
+
 DEBUG = _env_bool("FLASK_DEBUG", False)
 SECRET_KEY = _env("SECRET_KEY", DEFAULT_SECRET_KEY)
 
@@ -53,17 +57,38 @@ REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 REMEMBER_COOKIE_DURATION = _env_int("REMEMBER_COOKIE_DURATION", 30 * 24 * 3600)
 PERMANENT_SESSION_LIFETIME = _env_int("PERMANENT_SESSION_LIFETIME", 12 * 3600)
 
-# Login throttling (Flask-Limiter). Use a redis:// URL when several processes serve the app.
+# A sign-in without "keep me signed in" ends after this many seconds without a request; its
+# last-seen time is written at most once per SIGN_IN_TOUCH_INTERVAL seconds.
+SIGN_IN_IDLE_TIMEOUT = _env_int("SIGN_IN_IDLE_TIMEOUT", 12 * 3600)
+SIGN_IN_TOUCH_INTERVAL = _env_int("SIGN_IN_TOUCH_INTERVAL", 300)
+# Browsers that signed in to an account before may keep trying when it is under attack.
+DEVICE_COOKIE_DURATION = _env_int("DEVICE_COOKIE_DURATION", 365 * 24 * 3600)
+
+# Host names this site answers to; any other Host header gets 400. Production: the public name.
+TRUSTED_HOSTS = _env_list("TRUSTED_HOSTS", "127.0.0.1,localhost")
+# Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none).
+PROXY_COUNT = _env_int("PROXY_COUNT", 0)
+# Strict-Transport-Security: "auto" sends it whenever cookies are Secure (not in debug or tests);
+# "1" always, "0" never.
+HSTS_ENABLED = _env("HSTS_ENABLED", "auto")
+
+# Throttling (Flask-Limiter). Use a redis:// URL when several processes serve the app.
+# Only failed sign-ins count; trusted browsers of the account are exempt from the address and account limits.
 RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
 RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
 LOGIN_FAILURE_LIMIT = _env("LOGIN_FAILURE_LIMIT", "5 per minute;20 per hour")
+LOGIN_ADDRESS_LIMIT = _env("LOGIN_ADDRESS_LIMIT", "20 per 10 minutes;100 per day")
+LOGIN_ACCOUNT_LIMIT = _env("LOGIN_ACCOUNT_LIMIT", "30 per hour")
 REGISTER_LIMIT = _env("REGISTER_LIMIT", "10 per hour")
+REGISTER_TARGET_LIMIT = _env("REGISTER_TARGET_LIMIT", "3 per hour")
 RESET_MAIL_LIMIT = _env("RESET_MAIL_LIMIT", "5 per hour")
+RESET_MAIL_TARGET_LIMIT = _env("RESET_MAIL_TARGET_LIMIT", "3 per hour")
 RATELIMIT_HEADERS_ENABLED = False
 
 # Accounts.
 PASSWORD_MIN_LENGTH = _env_int("PASSWORD_MIN_LENGTH", 10)
 PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 3600)
+REGISTRATION_MAX_AGE = _env_int("REGISTRATION_MAX_AGE", 24 * 3600)
 PASSWORD_HASH_METHOD = _env("PASSWORD_HASH_METHOD", "scrypt")
 
 # Mail: without MAIL_SERVER, messages are written to the application log.
@@ -73,7 +98,7 @@ MAIL_USERNAME = _env("MAIL_USERNAME", "")
 MAIL_PASSWORD = _env("MAIL_PASSWORD", "")
 MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", True)
 MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "Livinglab <no-reply@livinglab.example.org>")
-# The address links in e-mails sent from commands (digests, reminders) point to.
+# The public address every link in an e-mail points to (never the request's Host header).
 SITE_URL = _env("SITE_URL", "http://127.0.0.1:5000")
 # Notification e-mails only carry unread items younger than this, so switching to e-mail never floods.
 NOTIFICATION_MAIL_MAX_AGE_DAYS = _env_int("NOTIFICATION_MAIL_MAX_AGE_DAYS", 7)

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 from livinglab.extensions import babel, csrf, db, limiter, migrate
@@ -26,9 +27,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     elif app.config["SECRET_KEY"] == config.DEFAULT_SECRET_KEY:
         raise InsecureConfigError("Set SECRET_KEY: the default key is for development only.")
     Path(config.INSTANCE_DIR).mkdir(exist_ok=True)
+    if proxies := app.config["PROXY_COUNT"]:  # the client address rate limits see, behind trusted proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     from livinglab import models  # noqa: F401  (registers every model with the metadata)
-    from livinglab.accounts import cli as accounts_cli, views as accounts_views
+    from livinglab.accounts import cli as accounts_cli, security, views as accounts_views  # noqa: F401  (security adds routes)
     from livinglab.audit import views as audit_views
     from livinglab.comments import moderation, views as comments_views  # noqa: F401  (moderation adds routes)
     from livinglab.commitments import (  # noqa: F401  (milestones and templating add routes and helpers)

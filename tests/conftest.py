@@ -17,11 +17,13 @@ from sqlalchemy.engine import make_url
 from livinglab import create_app
 from livinglab.accounts.models import Role, User
 from livinglab.accounts.services import register_user
+from livinglab.accounts.signins import start_sign_in
 from livinglab.commitments.models import Commitment, lab_today
 from livinglab.commitments.services import CommitmentInput, TargetInput, create_commitment
 from livinglab.demo.services import load_reference_content
 from livinglab.extensions import db, limiter
 from livinglab.indicators.models import Aspect, Domain, Framework, Indicator
+from livinglab.mail import wait_for_mail
 from livinglab.pieces.models import Piece, PieceKind
 from livinglab.pieces.services import PieceInput, archive_piece, create_piece, publish_piece
 from livinglab.regencies.models import Province, Regency, RegencyKind
@@ -110,6 +112,7 @@ def app(_app: Flask, tmp_path) -> Iterator[Flask]:
     _app.config["SEARCH_INDEX_DIR"] = str(tmp_path / "search-index")
     with _app.app_context():
         yield _app
+        wait_for_mail()
         empty_tables()
         db.session.remove()
     forget_searchers()
@@ -287,9 +290,11 @@ def count_queries(app: Flask):
 
 @pytest.fixture
 def login_as(client: FlaskClient) -> Callable[[User], FlaskClient]:
-    """Sign the test client in as a user, the way Flask-Login's session does."""
+    """Sign the test client in as a user: a sign-in row plus Flask-Login's session entry."""
 
     def login(user: User) -> FlaskClient:
+        start_sign_in(user, "pytest", remember=False)
+        db.session.commit()
         with client.session_transaction() as session:
             session["_user_id"] = user.get_id()
             session["_fresh"] = True

@@ -49,8 +49,6 @@ class RegisterForm(FlaskForm):
     regency = SelectField(
         _l("Your regency or city (optional)"), validators=[Optional()], default="", invalid_choice_message=INVALID_CHOICE
     )
-    password = PasswordField(_l("Password"), validators=[required(), strong_password], description=PASSWORD_HINT)
-    confirm = PasswordField(_l("Repeat the password"), validators=[required(), same_as("password")])
 
 
 EMAIL_FREQUENCY_LABELS = {
@@ -82,6 +80,13 @@ class ChangePasswordForm(FlaskForm):
 
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[required(), valid_email(), length(3, 254)])
+
+
+class ChoosePasswordForm(FlaskForm):
+    """The last step of registration, reached from the e-mailed link."""
+
+    password = PasswordField(_l("Password"), validators=[required(), strong_password], description=PASSWORD_HINT)
+    confirm = PasswordField(_l("Repeat the password"), validators=[required(), same_as("password")])
 
 
 class ResetPasswordForm(FlaskForm):

@@ -64,16 +64,18 @@ class User(UserMixin, db.Model):
         default=EmailFrequency.IMMEDIATELY,
     )
     is_active: Mapped[bool] = mapped_column(default=True)
-    # Bumped when the password changes or the account is deactivated: it ends every other session.
-    session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))
 
     regency: Mapped[Regency | None] = relationship(back_populates="users")
+    sign_ins: Mapped[list[SignIn]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    # The secret of the sign-in this object was loaded for or just created; not a column, never stored.
+    sign_in_token = None
 
     def get_id(self) -> str:
-        """Session identifier: id plus session version, so old sessions stop working."""
-        return f"{self.id}.{self.session_version}"
+        """What the session and the remember cookie carry: "user id:sign-in secret"."""
+        return f"{self.id}:{self.sign_in_token}"
 
     @property
     def profile_path(self) -> str:
@@ -96,3 +98,34 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role.value}>"
+
+
+class SignIn(db.Model):
+    """One signed-in browser. Only a hash of its secret is stored; it ends when revoked or expired."""
+
+    __tablename__ = "sign_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_agent: Mapped[str] = mapped_column(String(80), default="")
+    is_remembered: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
+    # Remembered sign-ins end at a fixed time; others move it forward while in use (idle timeout).
+    expires_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))
+
+    user: Mapped[User] = relationship(back_populates="sign_ins")
+
+    def is_open_at(self, now: datetime) -> bool:
+        """Not revoked and not expired at `now`."""
+        return self.revoked_at is None and as_utc(self.expires_at) > now
+
+    def __repr__(self) -> str:
+        return f"<SignIn {self.id} of user {self.user_id}>"
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes; they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from flask import abort
 from flask_login import current_user
 
-from livinglab.accounts.models import Role, User
+from livinglab.accounts.models import Role, SignIn, User
 from livinglab.extensions import db
 
 
@@ -38,3 +38,18 @@ def load_user(user_id: int, predicate: Callable[[User, User], bool]) -> User:
     if not predicate(current_user, target):
         abort(403)
     return target
+
+
+def can_end_sign_in(user: User, sign_in: SignIn) -> bool:
+    """Only the owner of a sign-in may end it from the account page."""
+    return bool(user.is_authenticated and sign_in.user_id == user.id)
+
+
+def load_sign_in(sign_in_id: int, predicate: Callable[[User, SignIn], bool]) -> SignIn:
+    """The sign-in with this id, or 404; 403 when the current user may not act on it."""
+    sign_in = db.session.get(SignIn, sign_in_id)
+    if sign_in is None:
+        abort(404)
+    if not predicate(current_user, sign_in):
+        abort(403)
+    return sign_in

@@ -16,9 +16,10 @@ from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from livinglab.accounts.models import HANDLE_PATTERN, EmailFrequency, Role, User, utcnow
 from livinglab.accounts.queries import find_user_by_email, find_user_by_handle
+from livinglab.accounts.signins import end_sign_ins
 from livinglab.audit.services import record_event
 from livinglab.extensions import db
-from livinglab.mail import send_mail
+from livinglab.mail import send_mail, site_link
 
 RESET_SALT = "livinglab-password-reset"
 
@@ -56,13 +57,17 @@ def password_problem(password: str) -> str | None:
     return None
 
 
-def set_password(user: User, password: str) -> None:
-    """Hash and store a new password, ending the user's other sessions."""
+def _store_password(user: User, password: str) -> None:
     problem = password_problem(password)
     if problem:
         raise AccountError(problem, field="password")
     user.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
-    user.session_version = (user.session_version or 1) + 1
+
+
+def set_password(user: User, password: str) -> None:
+    """Hash and store a new password, ending every sign-in of the user."""
+    _store_password(user, password)
+    end_sign_ins(user)
 
 
 def register_user(email: str, name: str, password: str, locale: str = "id", regency_code: str | None = None) -> User:
@@ -71,8 +76,7 @@ def register_user(email: str, name: str, password: str, locale: str = "id", rege
     if find_user_by_email(email):
         raise AccountError(_("An account with this e-mail address already exists."), field="email")
     user = User(email=email, name=name.strip(), role=Role.PEER, locale=locale, regency_code=regency_code or None)
-    set_password(user, password)
-    user.session_version = 1
+    _store_password(user, password)
     db.session.add(user)
     db.session.flush()
     record_event("user.registered", "user", user.id, actor=user)
@@ -92,7 +96,7 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    """Replace the password after checking the current one."""
+    """Replace the password after checking the current one; every sign-in ends (the view starts a new one)."""
     if not check_password_hash(user.password_hash, current):
         raise AccountError(_("The current password is not correct."), field="current_password")
     set_password(user, new)
@@ -176,8 +180,11 @@ def reset_password(user: User, password: str) -> None:
     record_event("user.password_reset", "user", user.id, actor=user)
 
 
-def send_reset_mail(email: str, reset_url_for) -> None:
-    """E-mail a reset link when the address belongs to an active account; silent otherwise."""
+def send_reset_mail(email: str) -> None:
+    """E-mail a reset link when the address belongs to an active account; silent otherwise.
+
+    Runs after the answer has gone out (`run_after_response`), so known and unknown addresses
+    look the same from outside; the link is built from SITE_URL, never from the request."""
     user = find_user_by_email(email)
     if user is None or not user.is_active:
         return
@@ -188,7 +195,8 @@ def send_reset_mail(email: str, reset_url_for) -> None:
             "Hello %(name)s,\n\nSomeone asked to reset the password of your Livinglab account. "
             "To choose a new password, open this link within %(minutes)d minutes:\n\n%(url)s\n\n"
             "The link works once. If you did not ask for this, you can ignore this message.",
-            name=user.name, minutes=minutes, url=reset_url_for(make_reset_token(user)),
+            name=user.name, minutes=minutes,
+            url=site_link("accounts.reset_password", token=make_reset_token(user)),
         )
     send_mail(user.email, subject, body)
 
@@ -211,7 +219,8 @@ def set_active(user: User, is_active: bool, by: User) -> None:
     if user.is_active == is_active:
         return
     user.is_active = is_active
-    user.session_version += 1
+    if not is_active:
+        end_sign_ins(user)
     record_event("user.activated" if is_active else "user.deactivated", "user", user.id, actor=by)
 
 

@@ -2,50 +2,33 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, logout_user
 from wtforms.fields.choices import SelectChoice
 
-from livinglab.accounts import queries, services
+from livinglab.accounts import queries, services, sessions, signins, throttling
 from livinglab.accounts.forms import (
     ActivationForm,
-    ChangePasswordForm,
+    ChoosePasswordForm,
     ForgotPasswordForm,
     LoginForm,
     ProfileForm,
     RegisterForm,
-    ResetPasswordForm,
     RoleForm,
 )
 from livinglab.accounts.models import EmailFrequency, Role, User
 from livinglab.accounts.permissions import can_edit_user, can_grant_role, can_manage_users, load_user
+from livinglab.accounts.registration import Registration, registration_from_token, send_registration_mail
 from livinglab.audit import queries as audit_queries
-from livinglab.extensions import db, limiter, login_manager
+from livinglab.extensions import db, limiter
+from livinglab.mail import run_after_response
 from livinglab.pagination import paginate
 from livinglab.regencies.queries import regency_choices
 from livinglab.site.i18n import VISITOR_CHOICE, select_locale
 
 bp = Blueprint("accounts", __name__)
-
-
-def init_login(app: Flask) -> None:
-    """Bind Flask-Login: sessions carry "id.version", so old sessions end on password change."""
-    login_manager.init_app(app)
-    login_manager.login_view = "accounts.login"
-    login_manager.login_message = _l("Please sign in to open this page.")
-    login_manager.login_message_category = "info"
-
-
-@login_manager.user_loader
-def _load_session_user(session_id: str) -> User | None:
-    user_id, _sep, version = session_id.partition(".")
-    if not user_id.isdigit() or not version.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active or user.session_version != int(version):
-        return None
-    return user
+init_login = sessions.init_login
 
 
 def safe_next(target: str | None, fallback: str = "/") -> str:
@@ -56,48 +39,64 @@ def safe_next(target: str | None, fallback: str = "/") -> str:
     return fallback if parts.scheme or parts.netloc else target
 
 
-def _login_key() -> str:
-    return f"{request.remote_addr}|{(request.form.get('email') or '').strip().lower()}"
-
-
-def _failed_login(response) -> bool:
-    return request.method == "POST" and response.status_code == 200
-
-
 def _regency_select(field) -> None:
     field.choices = [SelectChoice("", _("— none —"))] + [
         SelectChoice(code, name, optgroup=province) for province, code, name in regency_choices()
     ]
 
 
+def _config(name: str):
+    return lambda: current_app.config[name]
+
+
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["REGISTER_LIMIT"], methods=["POST"])
+@limiter.limit(_config("REGISTER_LIMIT"), methods=["POST"])
+@limiter.limit(_config("REGISTER_TARGET_LIMIT"), key_func=throttling.target_key, methods=["POST"])
 def register():
+    """Same answer and same mail-after-response whether or not the address has an account."""
     if current_user.is_authenticated:
         return redirect(url_for("site.index"))
     form = RegisterForm()
     _regency_select(form.regency)
     if form.validate_on_submit():
-        try:
-            user = services.register_user(
-                form.email.data, form.name.data, form.password.data,
-                locale=select_locale(), regency_code=form.regency.data,
-            )
-        except services.AccountError as error:
-            getattr(form, error.field or "email").errors.append(error.message)
-        else:
-            session.pop(VISITOR_CHOICE, None)  # the new account already took the visitor's language
-            db.session.commit()
-            login_user(user)
-            flash(_("Welcome to Livinglab, %(name)s. Your account is ready.", name=user.name), "success")
-            return redirect(url_for("site.index"))
+        data = Registration(form.email.data.strip().lower(), form.name.data.strip(), form.regency.data or None,
+                            select_locale())
+        run_after_response(send_registration_mail, data)
+        flash(_("We have sent a message to %(email)s. Open the link in it to finish creating your account.",
+                email=data.email), "info")
+        return redirect(url_for("site.index"))
     return render_template("accounts/register.html", form=form)
 
 
+@bp.route("/register/finish/<token>", methods=["GET", "POST"])
+def finish_registration(token: str):
+    """The e-mailed link: choose a password, and the account exists and is signed in."""
+    data = registration_from_token(token)
+    if data is None:
+        flash(_("This link is invalid or expired. Please register again."), "error")
+        return redirect(url_for("accounts.register"))
+    if queries.find_user_by_email(data.email):
+        flash(_("This account already exists. Please sign in."), "info")
+        return redirect(url_for("accounts.login"))
+    form = ChoosePasswordForm()
+    if form.validate_on_submit():
+        user = services.register_user(data.email, data.name, form.password.data, locale=data.locale,
+                                      regency_code=data.regency_code)
+        session.pop(VISITOR_CHOICE, None)  # the new account already took the visitor's language
+        sessions.sign_in_browser(user, remember=False)
+        flash(_("Welcome to Livinglab, %(name)s. Your account is ready.", name=user.name), "success")
+        return throttling.remember_device(redirect(url_for("site.index")), user.email)
+    return render_template("accounts/finish_registration.html", form=form, registration=data)
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_FAILURE_LIMIT"], key_func=_login_key, methods=["POST"], deduct_when=_failed_login
-)
+@limiter.limit(_config("LOGIN_FAILURE_LIMIT"), key_func=throttling.login_key, methods=["POST"],
+               deduct_when=throttling.failed_login)
+@limiter.limit(_config("LOGIN_ADDRESS_LIMIT"), key_func=throttling.login_address_key, methods=["POST"],
+               deduct_when=throttling.failed_login, exempt_when=throttling.is_trusted_device)
+@limiter.limit(_config("LOGIN_ACCOUNT_LIMIT"), key_func=throttling.login_account_key, methods=["POST"],
+               deduct_when=throttling.failed_login, exempt_when=throttling.is_trusted_device,
+               on_breach=throttling.note_account_limit)
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next"), url_for("site.index")))
@@ -108,28 +107,42 @@ def login():
             chosen = session.pop(VISITOR_CHOICE, None)
             if chosen in current_app.config["LANGUAGES"]:
                 user.locale = chosen
-            db.session.commit()
-            login_user(user, remember=form.remember.data)
+            sessions.sign_in_browser(user, remember=bool(form.remember.data))
             flash(_("You are signed in. Welcome back, %(name)s.", name=user.name), "success")
-            return redirect(safe_next(request.args.get("next"), url_for("site.index")))
+            response = redirect(safe_next(request.args.get("next"), url_for("site.index")))
+            return throttling.remember_device(response, user.email)
         form.password.errors.append(_("The e-mail address or password is not correct."))
     return render_template("accounts/login.html", form=form)
 
 
-def too_many_logins():
-    """The sign-in page again, with what was typed, when failed attempts are throttled."""
-    form = LoginForm()
-    form.password.errors = [_("Too many failed attempts. Please wait a minute before trying again.")]
-    return render_template("accounts/login.html", form=form), 429
+def too_many_requests():
+    """The form again, with what was typed and a message in the user's language, when throttled."""
+    if request.endpoint == "accounts.login":
+        form, template = LoginForm(), "accounts/login.html"
+        message = _("Too many failed attempts. Please wait a minute before trying again.")
+        if g.get("account_throttled"):
+            message = _("This account has had many failed sign-ins. Sign in from a device you used before, "
+                        "or choose a new password with “Forgot your password?”.")
+        form.password.errors = [message]
+    else:
+        form, template = (RegisterForm(), "accounts/register.html") if request.endpoint == "accounts.register" \
+            else (ForgotPasswordForm(), "accounts/forgot_password.html")
+        if isinstance(form, RegisterForm):
+            _regency_select(form.regency)
+        form.email.errors = [_("Too many requests. Please wait an hour before trying again.")]
+    return render_template(template, form=form), 429
 
 
 @bp.route("/logout", methods=["GET", "POST"])
 def logout():
-    """GET asks for confirmation; POST (with its CSRF token) signs out."""
+    """GET asks for confirmation; POST (with its CSRF token) ends this browser's sign-in."""
     if request.method == "GET":
         if not current_user.is_authenticated:
             return redirect(url_for("site.index"))
         return render_template("accounts/logout.html", form=ActivationForm())
+    if (sign_in := sessions.current_sign_in()) is not None:
+        signins.end_sign_in(sign_in)
+        db.session.commit()
     logout_user()
     session.pop(VISITOR_CHOICE, None)
     flash(_("You have been signed out."), "info")
@@ -152,7 +165,8 @@ def profile():
             db.session.commit()
             flash(_("Your profile has been saved."), "success")
             return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form)
+    return render_template("accounts/profile.html", form=form, sign_ins=signins.open_sign_ins(user),
+                           this_sign_in=sessions.current_sign_in())
 
 
 @bp.get("/people/<handle>")
@@ -171,52 +185,6 @@ def person_by_id(user_id: int):
     if user is None or not user.is_active:
         abort(404)
     return redirect(url_for("accounts.person", handle=user.handle))
-
-
-@bp.route("/account/password", methods=["GET", "POST"])
-@login_required
-def change_password():
-    form = ChangePasswordForm()
-    user = current_user._get_current_object()
-    if form.validate_on_submit():
-        try:
-            services.change_password(user, form.current_password.data, form.password.data)
-        except services.AccountError as error:
-            getattr(form, error.field or "password").errors.append(error.message)
-        else:
-            db.session.commit()
-            login_user(user)  # the new session version keeps this device signed in
-            flash(_("Your password has been changed. Other devices have been signed out."), "success")
-            return redirect(url_for("accounts.profile"))
-    return render_template("accounts/change_password.html", form=form)
-
-
-@bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["RESET_MAIL_LIMIT"], methods=["POST"])
-def forgot_password():
-    form = ForgotPasswordForm()
-    if form.validate_on_submit():
-        services.send_reset_mail(
-            form.email.data, lambda token: url_for("accounts.reset_password", token=token, _external=True)
-        )
-        flash(_("If an account uses that address, we have sent it a link to choose a new password."), "info")
-        return redirect(url_for("accounts.login"))
-    return render_template("accounts/forgot_password.html", form=form)
-
-
-@bp.route("/password/reset/<token>", methods=["GET", "POST"])
-def reset_password(token: str):
-    user = services.user_for_reset_token(token)
-    if user is None:
-        flash(_("This link is invalid, expired or already used. Please ask for a new one."), "error")
-        return redirect(url_for("accounts.forgot_password"))
-    form = ResetPasswordForm()
-    if form.validate_on_submit():
-        services.reset_password(user, form.password.data)
-        db.session.commit()
-        flash(_("Your new password is set. Please sign in."), "success")
-        return redirect(url_for("accounts.login"))
-    return render_template("accounts/reset_password.html", form=form)
 
 
 @bp.get("/admin/users")

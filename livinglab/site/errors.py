@@ -3,9 +3,9 @@
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
-from livinglab.accounts.views import too_many_logins
+from livinglab.accounts.views import too_many_requests
 from livinglab.extensions import db
 
 MESSAGES = {
@@ -36,9 +36,15 @@ def handle_http_error(error: HTTPException):
     code = error.code or 500
     if code not in MESSAGES:
         return error
-    if code == 429 and request.endpoint == "accounts.login":
-        return too_many_logins()
+    if code == 429 and request.endpoint in ("accounts.login", "accounts.register", "accounts.forgot_password"):
+        return too_many_requests()
     return render_error(code)
+
+
+def handle_untrusted_host(error: SecurityError):
+    """A Host header outside TRUSTED_HOSTS: no page (it would build links), just a short 400."""
+    title, message = MESSAGES[400]
+    return f"{title}. {message}", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def handle_csrf_error(error: CSRFError):
@@ -52,5 +58,6 @@ def handle_server_error(error: Exception):
 
 def register(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(InternalServerError, handle_server_error)

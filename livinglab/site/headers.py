@@ -1,6 +1,7 @@
-"""Security headers added to every response."""
+"""Security headers added to every response; no caching of anything personal."""
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app, request
+from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -27,10 +28,34 @@ SECURITY_HEADERS = {
 }
 
 
+HSTS = "max-age=31536000; includeSubDomains"
+DOWNLOAD_TYPES = ("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def sends_hsts() -> bool:
+    """HSTS goes with Secure cookies (so not in debug or tests) unless HSTS_ENABLED says otherwise."""
+    setting = str(current_app.config["HSTS_ENABLED"]).lower()
+    if setting == "auto":
+        return bool(current_app.config["SESSION_COOKIE_SECURE"])
+    return setting in {"1", "true", "yes", "on"}
+
+
+def is_private(response: Response) -> bool:
+    """Pages for a signed-in user and spreadsheet exports must never be stored by a browser or proxy."""
+    if response.mimetype in DOWNLOAD_TYPES:
+        return True
+    return request.endpoint != "static" and current_user.is_authenticated
+
+
 def add_security_headers(response: Response) -> Response:
     """Set the security headers unless a view chose its own value."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if sends_hsts():
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    if is_private(response):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.pop("Expires", None)
     return response
 
 

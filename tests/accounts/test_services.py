@@ -5,7 +5,7 @@ import time
 import pytest
 from sqlalchemy import select
 
-from livinglab.accounts import services
+from livinglab.accounts import services, signins
 from livinglab.accounts.models import Role
 from livinglab.audit.models import AuditEvent
 from livinglab.extensions import db
@@ -53,13 +53,15 @@ def test_authenticate_refuses_wrong_password_unknown_email_and_inactive_users(ap
 
 def test_change_password_needs_the_current_one_and_ends_other_sessions(app, make_user):
     user = make_user()
-    version = user.session_version
+    signins.start_sign_in(user, "Firefox", remember=False)
+    db.session.commit()
     with pytest.raises(services.AccountError) as error:
         services.change_password(user, "not-my-password", "teh-manis-hangat-sekali")
     assert error.value.field == "current_password"
+    assert len(signins.open_sign_ins(user)) == 1
     services.change_password(user, TEST_PASSWORD, "teh-manis-hangat-sekali")
     db.session.commit()
-    assert user.session_version == version + 1
+    assert signins.open_sign_ins(user) == []
     assert services.authenticate(user.email, "teh-manis-hangat-sekali") == user
 
 
@@ -90,20 +92,21 @@ def test_tampered_or_foreign_tokens_are_refused(app, make_user):
     assert services.user_for_reset_token("not-a-token") is None
 
 
-def test_reset_mail_goes_to_existing_active_accounts_only(app, make_user, caplog):
+def test_reset_mail_goes_to_existing_active_accounts_only(app, make_user, caplog, monkeypatch):
     user = make_user(email="ani@example.org", locale="id")
+    monkeypatch.setitem(app.config, "SITE_URL", "https://livinglab.example.go.id")
     with caplog.at_level("INFO"):
-        services.send_reset_mail("nobody@example.org", lambda token: f"http://x/{token}")
+        services.send_reset_mail("nobody@example.org")
     assert "nobody@example.org" not in caplog.text
     with caplog.at_level("INFO"):
-        services.send_reset_mail("ani@example.org", lambda token: f"http://x/reset/{token}")
+        services.send_reset_mail("ani@example.org")
     assert "To: ani@example.org" in caplog.text
-    assert "http://x/reset/" in caplog.text
+    assert "https://livinglab.example.go.id/password/reset/" in caplog.text
     user.is_active = False
     db.session.commit()
     caplog.clear()
     with caplog.at_level("INFO"):
-        services.send_reset_mail("ani@example.org", lambda token: token)
+        services.send_reset_mail("ani@example.org")
     assert "ani@example.org" not in caplog.text
 
 
@@ -124,9 +127,10 @@ def test_official_needs_a_regency_and_role_changes_are_audited(app, make_user, m
 def test_deactivation_is_audited_and_ends_sessions(app, make_user):
     admin = make_user("admin")
     user = make_user()
-    version = user.session_version
+    signins.start_sign_in(user, "Firefox", remember=True)
+    db.session.commit()
     services.set_active(user, False, by=admin)
     db.session.commit()
-    assert not user.is_active and user.session_version == version + 1
+    assert not user.is_active and signins.open_sign_ins(user) == []
     actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == str(user.id))).all()
     assert "user.deactivated" in actions
