@@ -61,7 +61,7 @@ def _readable(key: str, value: object) -> str:
 
 
 OBJECT_LABELS = {"piece": _l("Piece"), "comment": _l("Comment"), "commitment": _l("Commitment"),
-                 "user": _l("User"), "evaluations": _l("Results"), "import": _l("Import"),
+                 "user": _l("User"), "evaluations": _l("Official results"), "import": _l("Import"),
                  "result_import": _l("Results import")}
 OBJECT_LINKS = {"piece": ("pieces.detail", "piece_id"), "commitment": ("commitments.detail", "commitment_id"),
                 "comment": ("comments.permalink", "comment_id"), "user": ("accounts.user_detail", "user_id")}

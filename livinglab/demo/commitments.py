@@ -44,6 +44,15 @@ def _replay(commitment: Commitment, item: dict, owner: User, coordinator: User, 
                                      event.get("evidence_url", ""), at=_moment(day, 2))
 
 
+def _starts_on(item: dict, today: date) -> date:
+    """`start_days_ago` from today, or `start_two_years_ago = "MM-DD"`: that day two years ago, so that a
+    commitment judged on last year's results also ran through the year before (the impact page's baseline)."""
+    if "start_two_years_ago" in item:
+        month, day = (int(part) for part in item["start_two_years_ago"].split("-"))
+        return date(today.year - 2, month, day)
+    return today - timedelta(days=item["start_days_ago"])
+
+
 def _due_on(item: dict, today: date) -> date:
     """`due_in_days` from today, or `due_last_year = "MM-DD"`: that day of last year, the latest year the
     synthetic results cover, so the commitment is judged whatever day the demo is loaded."""
@@ -61,7 +70,7 @@ def load_demo_commitment(item: dict, pieces: dict, codes_to_ids: dict[str, int],
     if db.session.scalar(exists):
         return None
     owner = _official(item["regency"])
-    starts_on = today - timedelta(days=item["start_days_ago"])
+    starts_on = _starts_on(item, today)
     source = pieces.get(item.get("source", ""))
     data = services.CommitmentInput(
         title=item["title"], description=item["description"].strip(), starts_on=starts_on,

@@ -12,13 +12,13 @@ from livinglab.commitments import services
 from livinglab.commitments.exports import KEYS
 from livinglab.commitments.imports import COLUMNS
 from livinglab.commitments.models import CommitmentStatus, Milestone, ProgressUpdate, OneTimeKey, lab_today
-from livinglab.commitments.outcomes import judge
 from livinglab.commitments.reminders import send_reminders
 from livinglab.evaluations import services as evaluations
 from livinglab.extensions import db
 from livinglab.indicators.queries import framework_by_code
 from livinglab.notifications.models import Notification
 from livinglab.regencies.models import Regency
+from livinglab.results.services import import_results
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ def test_the_export_says_where_each_outcome_comes_from(client, coordinator, cont
         made[code] = make_commitment(owner=owner, indicators=[i01], starts_on=date(2024, 1, 1), due_on=date(2024, 12, 31))
         if synthetic is not None:
             row = evaluations.ScoreRow(2, code, code, "spbe-2020", 2024, {i.code: 3 for i in framework.indicators}, None)
-            judge(evaluations.apply_rows([row], None, "Uji", synthetic=synthetic))
+            import_results([row], None, "Uji", synthetic=synthetic)
     db.session.commit()
     rows = list(csv.reader(io.StringIO(client.get("/coordinator/export.csv").data.decode("utf-8-sig"))))
     found = {r[1]: (r[-3], r[-2], r[-1]) for r in rows[1:]}
