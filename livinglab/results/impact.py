@@ -211,10 +211,11 @@ def regency_scores_csv(code: str):
     if not history:
         abort(404)
     return csv_response(f"indeks-spbe-{code}.csv", ["year", "framework", "index_recomputed", "index_published",
-                                                     "index_shown", "predicate", "source", "synthetic", "provenance"],
+                                                     "predicate", "source", "synthetic", "index_shown", "provenance"],
                         [[e.year, e.framework.code, f"{float(e.computed_index):.3f}",
-                          "" if e.published_index is None else f"{float(e.published_index):.3f}", f"{e.shown_index}",
-                          e.predicate_id, e.source, "yes" if e.is_synthetic else "no", e.provenance] for e in history])
+                          "" if e.published_index is None else f"{float(e.published_index):.3f}", e.predicate_id,
+                          e.source, "yes" if e.is_synthetic else "no", f"{e.shown_index}", e.provenance]
+                         for e in history])
 
 
 @bp.get("/indicators/<code>/levels.csv")

@@ -64,9 +64,9 @@ def test_the_profile_keeps_one_series_per_framework_and_says_when_there_are_no_b
     assert 'id="chart-index-spbe-2020-title"' in html and 'id="chart-index-pemdi-2026-title"' in html
     pemdi_chart = html.split('id="chart-index-pemdi-2026-title"')[1].split("</svg>")[0]
     assert ">2025<" not in pemdi_chart and "<polyline" not in pemdi_chart
-    lead = html.split('class="lead">')[1].split("</p>")[0]
+    lead, provenance = html.split('class="lead">')[1].split("</p>")[:2]
     assert "Index 4.00 in 2026" in lead and "no predicate bands in this framework yet" in lead
-    assert "official result (Surat KemenPANRB)" in lead
+    assert "official result (Surat KemenPANRB)" in provenance
     assert "Mean level per domain" not in html  # Pemdi 2026 has no domains: no empty heading
 
 
