@@ -9,7 +9,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from livinglab.audit.services import record_event
-from livinglab.commitments import exports, imports, queries, services
+from livinglab.commitments import evidence, exports, imports, queries, services
 from livinglab.commitments.forms import ImportForm
 from livinglab.commitments.models import OPEN_STATUSES, Commitment, lab_today
 from livinglab.commitments.permissions import can_import_progress, can_view_dashboard
@@ -39,6 +39,9 @@ def index():
         by_indicator=queries.progress_by_indicator(filters, today),
         by_province=queries.progress_by_province(filters, today),
         stale=db.paginate(queries.stale_query(filters, today), page=1, per_page=20, error_out=False),
+        attention=db.paginate(evidence.needs_attention_query(filters, today), page=1,
+                              per_page=evidence.ATTENTION_LIMIT, error_out=False),
+        synthetic_judged=evidence.synthetic_judged_count(filters, today),
     )
 
 

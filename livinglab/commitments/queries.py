@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, extract, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from livinglab.commitments.models import (
@@ -43,6 +43,10 @@ class CommitmentFilters(QueryFilters):
     due_from: str = ""
     due_to: str = ""
     source: str = ""
+    outcome: str = ""  # met, improved, unchanged, fell, or "none" (not judged yet)
+    started: str = ""  # the year the commitment started (its cohort)
+
+OUTCOME_CHOICES = (*(o.value for o in Outcome), "none")
 
 
 def overdue(today: date) -> ColumnElement[bool]:
@@ -63,6 +67,16 @@ def late_milestone(today: date) -> ColumnElement[bool]:
 def at_risk(today: date) -> ColumnElement[bool]:
     """Marked at risk, or a late milestone, or no update for 90 days (the rule shown to users)."""
     return or_(Commitment.status == CommitmentStatus.AT_RISK, late_milestone(today), stale(today))
+
+
+def counted() -> ColumnElement[bool]:
+    """Commitments that count in outcome figures: not withdrawn, and not recorded after the fact."""
+    return and_(Commitment.status != CommitmentStatus.WITHDRAWN, Commitment.is_recorded_after.is_(False))
+
+
+def _outcome(value: str) -> ColumnElement[bool]:
+    """A judged outcome, or "none": counted and not judged yet (a withdrawn commitment awaits no judgement)."""
+    return and_(counted(), Commitment.outcome.is_(None) if value == "none" else Commitment.outcome == Outcome(value))
 
 
 def _date(value: str) -> date | None:
@@ -101,6 +115,11 @@ def filtered(query: Select, filters: CommitmentFilters, today: date) -> Select:
         query = query.where(Commitment.due_on <= due_to)
     if filters.source.isdigit() and len(filters.source) < 10:
         query = query.where(Commitment.source_piece_id == int(filters.source))
+    if filters.outcome in OUTCOME_CHOICES:
+        query = query.where(_outcome(filters.outcome))
+    if filters.started.isdigit() and len(filters.started) == 4:
+        year = int(filters.started)
+        query = query.where(Commitment.starts_on >= date(year, 1, 1), Commitment.starts_on <= date(year, 12, 31))
     return query
 
 
@@ -140,10 +159,12 @@ def status_totals(filters: CommitmentFilters, today: date) -> dict[str, int]:
     derived = filtered(select(func.count(case((overdue(today), 1))), func.count(case((at_risk(today), 1))),
                               func.count()).select_from(Commitment), filters, today)
     totals["overdue"], totals["at_risk_any"], totals["all"] = db.session.execute(derived).one()
-    judged = filtered(select(Commitment.outcome, func.count()).where(Commitment.outcome.is_not(None))
-                      .group_by(Commitment.outcome), filters, today)
-    totals.update({f"outcome_{outcome.value}": 0 for outcome in Outcome})
-    totals.update({f"outcome_{outcome.value}": count for outcome, count in db.session.execute(judged)})
+    # Outcome counts leave out withdrawn commitments and those recorded after the fact.
+    judged = filtered(select(Commitment.outcome, func.count()).where(counted()).group_by(Commitment.outcome),
+                      filters, today)
+    totals.update({f"outcome_{value}": 0 for value in OUTCOME_CHOICES})
+    totals.update({f"outcome_{outcome.value if outcome else 'none'}": count
+                   for outcome, count in db.session.execute(judged)})
     return totals
 
 
@@ -231,6 +252,13 @@ def regencies_with_commitments() -> list[tuple[str, str]]:
     query = (select(Regency.code, Regency.name).where(Regency.code.in_(select(Commitment.regency_code)))
              .order_by(Regency.name))
     return [tuple(row) for row in db.session.execute(query)]
+
+
+def start_years() -> list[int]:
+    """The years commitments started in (the cohorts), newest first."""
+    query = select(func.distinct(extract("year", Commitment.starts_on))).order_by(
+        extract("year", Commitment.starts_on).desc())
+    return [int(year) for year in db.session.scalars(query)]
 
 
 def replicated_pieces() -> list[tuple[int, str]]:

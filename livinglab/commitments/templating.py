@@ -4,7 +4,7 @@ piece, regency and indicator pages show."""
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from livinglab.commitments import queries
+from livinglab.commitments import evidence, queries
 from livinglab.commitments.forms import STATUS_LABELS
 from livinglab.commitments.models import LAB_TIMEZONE, Commitment, CommitmentStatus, lab_today
 from livinglab.commitments.views import bp
@@ -36,6 +36,28 @@ def commitments_owned_by(user_id: int) -> list[Commitment]:
 @bp.app_template_global()
 def indicator_commitments(indicator_id: int) -> list:
     return queries.for_indicator(indicator_id)
+
+
+@bp.app_template_global()
+def attention_reasons(commitment: Commitment) -> list[str]:
+    return evidence.attention_reasons(commitment)
+
+
+@bp.app_template_global()
+def synthetic_judged(commitments: list[Commitment]) -> set[int]:
+    """For a list of commitments: the ids whose outcome rests on synthetic demo results."""
+    return evidence.synthetic_judged(commitments)
+
+
+@bp.app_template_global()
+def outcome_counts(commitments: list[Commitment]) -> dict[str, int]:
+    """met/improved/unchanged/fell/none among the commitments that count: withdrawn ones and those recorded
+    after the fact are left out."""
+    counts = {value: 0 for value in queries.OUTCOME_CHOICES}
+    for commitment in commitments:
+        if commitment.status is not CommitmentStatus.WITHDRAWN and not commitment.is_recorded_after:
+            counts[commitment.outcome.value if commitment.outcome else "none"] += 1
+    return counts
 
 
 @bp.app_template_global()

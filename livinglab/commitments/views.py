@@ -46,7 +46,7 @@ def filter_options() -> dict:
     return {"provinces": provinces(), "indicators": catalogue,
             "domains": sorted({i.aspect.domain for i in catalogue if i.aspect.domain}, key=lambda d: d.number),
             "statuses": list(CommitmentStatus), "regencies": queries.regencies_with_commitments(),
-            "sources": queries.replicated_pieces()}
+            "sources": queries.replicated_pieces(), "start_years": queries.start_years()}
 
 
 @bp.get("")

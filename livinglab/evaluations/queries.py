@@ -119,6 +119,16 @@ def distribution(indicator_id: int) -> dict[int, dict[int, int]]:
     return result
 
 
+def provenance_by_year(indicator_id: int) -> dict[int, str]:
+    """year → "official_import", "synthetic_demo" or "mixed", for the results holding this indicator."""
+    query = (select(Evaluation.year, Evaluation.is_synthetic).join(EvaluationScore.evaluation)
+             .where(EvaluationScore.indicator_id == indicator_id).distinct())
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for year, is_synthetic in db.session.execute(query):
+        kinds[year].add("synthetic_demo" if is_synthetic else "official_import")
+    return {year: found.pop() if len(found) == 1 else "mixed" for year, found in sorted(kinds.items())}
+
+
 def levels_by_regency(indicator_id: int) -> dict[str, dict[int, int]]:
     """regency code → year → level, for one indicator."""
     query = (select(Evaluation.regency_code, Evaluation.year, EvaluationScore.level)

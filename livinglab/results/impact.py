@@ -1,27 +1,31 @@
-"""What the official scores say: a regency's scorecard, an indicator's spread, and the lab's impact page.
+"""What the stored results say: a regency's scorecard, an indicator's spread, and the lab's impact page.
 
 The impact page compares, per indicator, the change in level of regencies that committed to raise it
-with that of regencies that did not, over the same two years. It is a comparison, not proof of cause.
+with that of regencies that did not, over two years of one framework (see `comparison`). It is a
+comparison, not proof of cause. Results are labelled by provenance: official imports or synthetic demo data.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
-from statistics import mean
 
 from flask import Blueprint, abort, render_template, request
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from livinglab.commitments.models import BaselineSource, Commitment, CommitmentStatus, CommitmentTarget, Outcome
+from livinglab.commitments.evidence import synthetic_judged_count
+from livinglab.commitments.models import (
+    BaselineSource, Commitment, CommitmentStatus, CommitmentTarget, Outcome, lab_today,
+)
+from livinglab.commitments.queries import CommitmentFilters
 from livinglab.evaluations import queries as scores
-from livinglab.evaluations.models import Evaluation, EvaluationScore
+from livinglab.evaluations.models import Evaluation
 from livinglab.extensions import db
-from livinglab.indicators.models import Indicator
-from livinglab.indicators.queries import default_framework, find_indicator
+from livinglab.indicators.models import Framework, Indicator
+from livinglab.indicators.queries import find_indicator
+from livinglab.results import cohorts as cohort_reads, comparison
 from livinglab.pieces.models import Piece, PieceIndicator, PieceStatus
 from livinglab.sheets import csv_response
 
@@ -40,14 +44,32 @@ class IndicatorLine:
 
 
 @dataclass
+class Series:
+    """A regency's evaluations in one framework, oldest first: one line of the index chart."""
+
+    framework: Framework
+    evaluations: list[Evaluation]
+
+
+@dataclass
 class Scorecard:
-    """A regency's official results: history, latest breakdown, indicators weakest first."""
+    """A regency's stored results: history (one series per framework), latest breakdown, indicators weakest
+    first."""
 
     history: list[Evaluation]
     latest: Evaluation | None
     domains: list[scores.Breakdown]
     aspects: list[scores.Breakdown]
     lines: list[IndicatorLine]
+    series: list[Series] = field(default_factory=list)
+
+
+def series_of(history: list[Evaluation]) -> list[Series]:
+    """The history split by framework (never one line across a framework change), oldest framework first."""
+    found: dict[int, Series] = {}
+    for evaluation in history:
+        found.setdefault(evaluation.framework_id, Series(evaluation.framework, [])).evaluations.append(evaluation)
+    return sorted(found.values(), key=lambda s: (s.evaluations[0].year, s.framework.first_year))
 
 
 def _published_pieces_from(regencies_by_indicator: dict[int, set[str]], exclude: str) -> dict[int, list[Piece]]:
@@ -83,7 +105,8 @@ def regency_scorecard(regency_code: str) -> Scorecard | None:
     teachers = _published_pieces_from(scores.strong_regencies(weak, STRONG_LEVEL), regency_code) if weak else {}
     for line in lines:
         line.teachers = teachers.get(line.indicator.id, [])
-    return Scorecard(history, latest, scores.breakdown(latest, "domain"), scores.breakdown(latest, "aspect"), lines)
+    return Scorecard(history, latest, scores.breakdown(latest, "domain"), scores.breakdown(latest, "aspect"), lines,
+                     series_of(history))
 
 
 @dataclass
@@ -91,6 +114,7 @@ class IndicatorCard:
     distribution: dict[int, dict[int, int]]
     risers: list[scores.Riser]
     practices: dict[str, list[Piece]]
+    provenance: dict[int, str] = field(default_factory=dict)
 
 
 def indicator_scorecard(indicator: Indicator) -> IndicatorCard:
@@ -110,90 +134,57 @@ def indicator_scorecard(indicator: Indicator) -> IndicatorCard:
         for code, piece in db.session.execute(replicated):
             if piece not in practices[code]:
                 practices[code].append(piece)
-    return IndicatorCard(scores.distribution(indicator.id), risers, practices)
+    return IndicatorCard(scores.distribution(indicator.id), risers, practices, scores.provenance_by_year(indicator.id))
 
 
-@dataclass
-class Comparison:
-    indicator: Indicator
-    committed_n: int
-    committed_change: float | None
-    others_n: int
-    others_change: float | None
-
-
-def evaluation_years() -> list[int]:
-    framework = default_framework()
-    if framework is None:
-        return []
-    query = select(Evaluation.year).where(Evaluation.framework_id == framework.id).distinct().order_by(Evaluation.year)
-    return list(db.session.scalars(query))
-
-
-def comparisons(first: int, last: int) -> list[Comparison]:
-    """Per indicator: mean level change from `first` to `last` for committed and other regencies."""
-    framework = default_framework()
-    levels: dict[tuple[str, int], dict[int, int]] = defaultdict(dict)
-    query = (select(Evaluation.regency_code, EvaluationScore.indicator_id, Evaluation.year, EvaluationScore.level)
-             .join(EvaluationScore.evaluation)
-             .where(Evaluation.framework_id == framework.id, Evaluation.year.in_((first, last))))
-    for code, indicator_id, year, level in db.session.execute(query):
-        levels[(code, indicator_id)][year] = level
-    # Committed means a commitment (not withdrawn) running during the compared years.
-    committed = {(code, indicator_id) for code, indicator_id in db.session.execute(
-        select(Commitment.regency_code, CommitmentTarget.indicator_id).join(CommitmentTarget.commitment)
-        .where(Commitment.status != CommitmentStatus.WITHDRAWN, Commitment.starts_on <= date(last, 12, 31),
-               Commitment.due_on >= date(first, 1, 1)))}
-    changes: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-    for (code, indicator_id), years in levels.items():
-        if first in years and last in years:
-            changes[indicator_id][0 if (code, indicator_id) in committed else 1].append(years[last] - years[first])
-    result = []
-    for indicator in framework.indicators:
-        mine, others = changes.get(indicator.id, ([], []))
-        result.append(Comparison(indicator, len(mine), mean(mine) if mine else None, len(others),
-                                 mean(others) if others else None))
-    return result
-
-
-@dataclass
-class PracticeResult:
-    piece: Piece
-    adopters: int
-    outcomes: dict[str, int]
-
-
-def practice_results() -> list[PracticeResult]:
-    """Per replicated practice: adopters (withdrawn left out) and how their commitments were judged."""
-    query = (select(Piece, Commitment.outcome).join(Commitment, Commitment.source_piece_id == Piece.id)
-             .where(Commitment.status != CommitmentStatus.WITHDRAWN).order_by(Piece.title))
-    results: dict[int, PracticeResult] = {}
-    for piece, outcome in db.session.execute(query):
-        entry = results.setdefault(piece.id, PracticeResult(piece, 0, {o.value: 0 for o in Outcome} | {"none": 0}))
-        entry.adopters += 1
-        entry.outcomes[outcome.value if outcome else "none"] += 1
-    return sorted(results.values(), key=lambda r: (-r.outcomes["met"], -r.adopters, r.piece.title))
-
-
-def _years() -> tuple[list[int], int | None, int | None]:
-    years = evaluation_years()
+def _comparison_args() -> tuple[list[tuple[Framework, int]], Framework | None, list[int], int | None, int | None]:
+    """The frameworks offered, the one chosen (default: the most evaluated), its years, and the two compared."""
+    frameworks = comparison.compared_frameworks()
+    chosen = next((f for f, _n in frameworks if f.code == request.args.get("framework")), None)
+    framework = chosen or (frameworks[0][0] if frameworks else None)
+    years = comparison.evaluation_years(framework)
     if len(years) < 2:
-        return years, None, None
+        return frameworks, framework, years, None, None
     first = request.args.get("from", type=int) or years[0]
     last = request.args.get("to", type=int) or years[-1]
     if first not in years or last not in years or first >= last:
         first, last = years[0], years[-1]
-    return years, first, last
+    return frameworks, framework, years, first, last
 
 
 @bp.get("/impact")
 def index():
-    years, first, last = _years()
-    rows = comparisons(first, last) if first else []
-    synthetic = first is not None and db.session.scalar(
-        select(Evaluation.id).where(Evaluation.is_synthetic, Evaluation.year.in_((first, last))).limit(1)) is not None
-    return render_template("results/impact.html", years=years, first=first, last=last, rows=rows,
-                           practices=practice_results(), synthetic=synthetic)
+    frameworks, framework, years, first, last = _comparison_args()
+    rows = comparison.comparisons(first, last, framework) if first else []
+    synthetic = first is not None and comparison.has_synthetic(framework, (first, last))
+    return render_template("results/impact.html", frameworks=frameworks, framework=framework, years=years,
+                           first=first, last=last, rows=rows, practices=comparison.practice_results(),
+                           synthetic=synthetic)
+
+
+def _cohort_year() -> tuple[list[int], int | None]:
+    """The cohorts offered and the one asked for (default: the latest with a judged commitment)."""
+    years = cohort_reads.cohort_years()
+    asked = request.args.get("year", type=int)
+    return years, asked if asked in years else cohort_reads.default_cohort(years)
+
+
+@bp.get("/impact/cohorts")
+def cohorts():
+    years, year = _cohort_year()
+    found = cohort_reads.cohort(year) if year else None
+    synthetic = synthetic_judged_count(CommitmentFilters(started=str(year)), lab_today()) if year else 0
+    return render_template("results/cohorts.html", years=years, year=year, cohort=found, synthetic=synthetic,
+                           columns=cohort_reads.COLUMNS)
+
+
+@bp.get("/impact/cohorts.csv")
+def cohorts_csv():
+    _years, year = _cohort_year()
+    if year is None:
+        abort(404)
+    return csv_response(f"kohort-{year}.csv", cohort_reads.CSV_HEADER,
+                        cohort_reads.csv_rows(cohort_reads.cohort(year), get_locale().language))
 
 
 def _round(value: float | None) -> str:
@@ -202,13 +193,16 @@ def _round(value: float | None) -> str:
 
 @bp.get("/impact.csv")
 def impact_csv():
-    years, first, last = _years()
-    rows = comparisons(first, last) if first else []
-    return csv_response(f"dampak-{first}-{last}.csv", ["indicator", "from_year", "to_year", "committed_regencies",
-                                                        "committed_mean_change", "other_regencies",
-                                                        "other_mean_change"],
-                        [[r.indicator.code, first, last, r.committed_n, _round(r.committed_change), r.others_n,
-                          _round(r.others_change)] for r in rows])
+    _frameworks, framework, _years, first, last = _comparison_args()
+    if first is None:
+        abort(404)
+    rows = comparison.comparisons(first, last, framework)
+    provenance = "synthetic_demo" if comparison.has_synthetic(framework, (first, last)) else "official_import"
+    return csv_response(f"dampak-{framework.code}-{first}-{last}.csv",
+                        ["framework", "indicator", "from_year", "to_year", "committed_regencies",
+                         "committed_mean_change", "other_regencies", "other_mean_change", "provenance"],
+                        [[framework.code, r.indicator.code, first, last, r.committed_n, _round(r.committed_change),
+                          r.others_n, _round(r.others_change), provenance] for r in rows])
 
 
 @bp.get("/regencies/<code>/scores.csv")
@@ -217,10 +211,11 @@ def regency_scores_csv(code: str):
     if not history:
         abort(404)
     return csv_response(f"indeks-spbe-{code}.csv", ["year", "framework", "index_recomputed", "index_published",
-                                                     "predicate", "source", "synthetic"],
+                                                     "predicate", "source", "synthetic", "index_shown", "provenance"],
                         [[e.year, e.framework.code, f"{float(e.computed_index):.3f}",
                           "" if e.published_index is None else f"{float(e.published_index):.3f}", e.predicate_id,
-                          e.source, "yes" if e.is_synthetic else "no"] for e in history])
+                          e.source, "yes" if e.is_synthetic else "no", f"{e.shown_index}", e.provenance]
+                         for e in history])
 
 
 @bp.get("/indicators/<code>/levels.csv")
@@ -228,10 +223,11 @@ def indicator_levels_csv(code: str):
     indicator = find_indicator(code)
     if indicator is None:
         abort(404)
-    spread = scores.distribution(indicator.id)
+    spread, provenance = scores.distribution(indicator.id), scores.provenance_by_year(indicator.id)
     return csv_response(f"sebaran-level-{indicator.code}.csv", ["year", "level_1", "level_2", "level_3", "level_4",
-                                                                 "level_5"],
-                        [[year, *(counts[n] for n in range(1, 6))] for year, counts in spread.items()])
+                                                                 "level_5", "provenance"],
+                        [[year, *(counts[n] for n in range(1, 6)), provenance.get(year, "")]
+                         for year, counts in spread.items()])
 
 
 @bp.app_template_global()

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from livinglab.commitments import services
-from livinglab.results.impact import comparisons, practice_results
+from livinglab.results.comparison import comparisons, practice_results
 from livinglab.commitments.models import CommitmentStatus, Outcome, lab_today
 from livinglab.results.judging import commitment_outcome, judge, target_outcome
 from livinglab.evaluations import services as evaluations
@@ -115,8 +115,9 @@ def test_practice_results_count_adopters_and_outcomes(content, make_user, make_p
     for outcome in outcomes:
         make_commitment(source_piece_id=piece.id, outcome=outcome)
     make_commitment(source_piece_id=piece.id, status=CommitmentStatus.WITHDRAWN)
+    make_commitment(source_piece_id=piece.id, outcome=O.MET, is_recorded_after=True)
     result = practice_results()[0]
-    assert result.piece == piece and result.adopters == 4
+    assert result.piece == piece and (result.adopters, result.withdrawn) == (4, 1)
     assert (result.outcomes["met"], result.outcomes["fell"], result.outcomes["none"]) == (2, 1, 1)
 
 
@@ -141,16 +142,47 @@ def test_a_judged_commitment_keeps_what_it_was_judged_on_and_cannot_be_withdrawn
 
 
 def test_only_commitments_running_in_the_compared_years_count_as_committed(content, make_user, make_commitment):
-    for code, (before, after) in {"3211": (1, 3), "1606": (1, 3)}.items():
+    """Comparing 2022 → 2024: a commitment started in 2022 and due in 2024 counts; one started in 2023 (after
+    the 2022 evaluation) is not credited with the change, nor one made in 2026."""
+    for code, (before, after) in {"3211": (1, 3), "1606": (1, 3), "3374": (1, 3)}.items():
         _store(code, 2022, {"I01": before})
         _store(code, 2024, {"I01": after})
     make_commitment(owner=make_user("official", regency=db.session.get(Regency, "3211")),
-                    indicators=[_indicator("I01")], starts_on=date(2023, 1, 1), due_on=date(2024, 6, 1))
+                    indicators=[_indicator("I01")], starts_on=date(2022, 5, 1), due_on=date(2024, 6, 1))
     make_commitment(owner=make_user("official", regency=db.session.get(Regency, "1606")),
+                    indicators=[_indicator("I01")], starts_on=date(2023, 1, 1), due_on=date(2024, 6, 1))
+    make_commitment(owner=make_user("official", regency=db.session.get(Regency, "3374")),
                     indicators=[_indicator("I01")], starts_on=date(2026, 1, 1), due_on=date(2026, 12, 1),
                     baseline=3, target=4)
     row = next(r for r in comparisons(2022, 2024) if r.indicator.code == "I01")
-    assert (row.committed_n, row.others_n) == (1, 1)
+    assert (row.committed_n, row.others_n) == (1, 2)
+
+
+@pytest.mark.parametrize("starts_on, due_on, committed", [
+    (date(2022, 12, 31), date(2024, 6, 1), True),  # started on the last day of the baseline year
+    (date(2023, 1, 1), date(2024, 6, 1), False),  # started the day after: after the 2022 evaluation
+    (date(2021, 3, 1), date(2022, 12, 31), False),  # due on the last day of the baseline year: over before it
+    (date(2021, 3, 1), date(2023, 1, 1), True),  # still running the day after
+])
+def test_committed_means_started_by_the_end_of_the_baseline_year_and_due_after_it(
+        content, make_user, make_commitment, starts_on, due_on, committed):
+    _store("3211", 2022, {"I01": 1})
+    _store("3211", 2024, {"I01": 3})
+    make_commitment(owner=make_user("official", regency=db.session.get(Regency, "3211")),
+                    indicators=[_indicator("I01")], starts_on=starts_on, due_on=due_on)
+    row = next(r for r in comparisons(2022, 2024) if r.indicator.code == "I01")
+    assert (row.committed_n, row.others_n) == ((1, 0) if committed else (0, 1))
+
+
+@pytest.mark.parametrize("fields", [{"status": CommitmentStatus.WITHDRAWN}, {"is_recorded_after": True}])
+def test_withdrawn_and_recorded_after_commitments_do_not_make_a_regency_committed(
+        content, make_user, make_commitment, fields):
+    _store("3211", 2022, {"I01": 1})
+    _store("3211", 2024, {"I01": 3})
+    make_commitment(owner=make_user("official", regency=db.session.get(Regency, "3211")),
+                    indicators=[_indicator("I01")], starts_on=date(2022, 3, 1), due_on=date(2024, 6, 1), **fields)
+    row = next(r for r in comparisons(2022, 2024) if r.indicator.code == "I01")
+    assert (row.committed_n, row.others_n) == (0, 1)
 
 
 def test_a_baseline_below_the_last_year_evaluated_before_the_start_is_refused(sumedang, make_commitment):

@@ -39,7 +39,8 @@ def test_regency_profile_shows_history_breakdown_weak_indicators_and_teachers(cl
     teacher = make_user("official", regency=db.session.get(Regency, "1606"))
     make_piece(author=teacher, title="Cara kami naik ke level lima", indicators=[strong])
     page = client.get("/regencies/3211").get_data(as_text=True)
-    assert "Indeks SPBE per tahun" in page and "<polyline" in page and "data demo sintetis" in page
+    assert "Indeks SPBE (PermenPANRB 59/2020): indeks per tahun" in page and "<polyline" in page
+    assert "hasil sintetis demo" in page
     assert "Rata-rata level per domain, 2024" in page and "Cara kami naik ke level lima" in page
     assert page.index(strong.code) < page.index("Cara kami naik")
     csv = client.get("/regencies/3211/scores.csv").data.decode("utf-8-sig")
@@ -52,8 +53,9 @@ def test_indicator_page_shows_the_spread_and_the_risers(client, content):
     page = client.get(f"/indicators/{indicator.code}").get_data(as_text=True)
     assert "Jumlah daerah pada setiap level, per tahun" in page and "Daerah yang naik paling tinggi" in page
     rows = client.get(f"/indicators/{indicator.code}/levels.csv").data.decode("utf-8-sig").splitlines()
-    assert rows[0] == "year,level_1,level_2,level_3,level_4,level_5" and len(rows) == 4
-    assert all(sum(map(int, row.split(",")[1:])) == 4 for row in rows[1:])
+    assert rows[0] == "year,level_1,level_2,level_3,level_4,level_5,provenance" and len(rows) == 4
+    assert all(sum(map(int, row.split(",")[1:6])) == 4 for row in rows[1:])
+    assert all(row.endswith(",synthetic_demo") for row in rows[1:])
 
 
 @pytest.mark.parametrize("url", ["/regencies/3211", "/indicators/I01", "/impact"])
@@ -71,9 +73,9 @@ def test_queries_do_not_grow_with_regencies_years_and_indicators(client, content
 def test_impact_page_labels_the_comparison_and_offers_its_data(client, content):
     _load(REGENCIES[:5], range(2022, 2025))
     page = client.get("/impact").get_data(as_text=True)
-    assert "bukan bukti sebab-akibat" in page and "/impact.csv?from=2022&amp;to=2024" in page
+    assert "bukan bukti sebab-akibat" in page and "/impact.csv?framework=spbe-2020&amp;from=2022&amp;to=2024" in page
     rows = client.get("/impact.csv?from=2022&to=2024").data.decode("utf-8-sig").splitlines()
-    assert rows[0].startswith("indicator,from_year,to_year") and len(rows) == 48
+    assert rows[0].startswith("framework,indicator,from_year,to_year") and len(rows) == 48
 
 
 def test_dashboard_counts_outcomes(client, make_user, login_as, make_commitment):
@@ -81,7 +83,7 @@ def test_dashboard_counts_outcomes(client, make_user, login_as, make_commitment)
         make_commitment(outcome=outcome, outcome_year=2025)
     login_as(make_user("coordinator"))
     page = client.get("/coordinator").get_data(as_text=True)
-    assert "Hasil penilaian berdasarkan nilai resmi" in page
+    assert "Hasil yang dinilai dari hasil evaluasi tahun tenggat" in page
     assert '<strong>2</strong> target tercapai' in page and '<strong>1</strong> turun' in page
 
 
