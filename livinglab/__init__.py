@@ -32,12 +32,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     from livinglab.audit import views as audit_views
     from livinglab.comments import moderation, views as comments_views  # noqa: F401  (moderation adds routes)
     from livinglab.commitments import (  # noqa: F401  (milestones and templating add routes and helpers)
-        cli as commitments_cli, dashboard, impact, milestones, scores, templating, views as commitments_views,
+        cli as commitments_cli, dashboard, impact, milestones, permissions as commitments_permissions,
+        queries as commitments_queries, scores, templating, views as commitments_views,
     )
     from livinglab.demo import cli as demo_cli
     from livinglab.indicators import cli as indicators_cli, views as indicators_views
-    from livinglab.notifications import cli as notifications_cli, views as notifications_views
-    from livinglab.pieces import views as pieces_views
+    from livinglab.notifications import access as notifications_access, cli as notifications_cli
+    from livinglab.notifications import views as notifications_views
+    from livinglab.pieces import permissions as pieces_permissions, queries as pieces_queries, views as pieces_views
     from livinglab.regencies import cli as regencies_cli, views as regencies_views
     from livinglab.search import cli as search_cli, index as search_index, views as search_views
     from livinglab.site import errors, headers, i18n, views as site_views
@@ -59,6 +61,9 @@ def create_app(overrides: dict | None = None) -> Flask:
                   search_cli.cli, notifications_cli.cli, commitments_cli.cli, commitments_cli.scores_cli):
         app.cli.add_command(group)
 
+    notifications_access.register_subject(app, "piece", pieces_queries.pieces_by_id, pieces_permissions.can_view_piece)
+    notifications_access.register_subject(app, "commitment", commitments_queries.commitments_by_id,
+                                          commitments_permissions.can_view_commitment)
     search_index.init_app(app)
     i18n.init_templates(app)
     app.jinja_env.filters["markdown"] = render_markdown
