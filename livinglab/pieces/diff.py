@@ -3,12 +3,21 @@
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import Protocol
 
 from markupsafe import Markup, escape
 
-from livinglab.pieces.models import PieceRevision
-
 _TOKENS = re.compile(r"\s+|[^\s]+")
+
+
+class Comparable(Protocol):
+    """What a comparison reads: a stored revision, or a snapshot of a piece or of an editor's input."""
+
+    title: str
+    summary: str
+    body: str
+    indicator_codes: list
+    tag_names: list
 
 
 @dataclass
@@ -33,8 +42,8 @@ def mark_changes(old: str, new: str) -> Markup:
     return Markup("".join(parts))
 
 
-def compare_revisions(old: PieceRevision, new: PieceRevision) -> list[FieldDiff]:
-    """The title, summary, body, indicators and tags of two revisions, with their changes marked."""
+def compare_revisions(old: Comparable, new: Comparable) -> list[FieldDiff]:
+    """The title, summary, body, indicators and tags of two versions, with their changes marked."""
     fields = []
     for name in ("title", "summary", "body"):
         before, after = getattr(old, name) or "", getattr(new, name) or ""
