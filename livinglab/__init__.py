@@ -7,7 +7,7 @@ from flask import Flask
 import config
 from livinglab.extensions import babel, csrf, db, limiter, migrate
 from livinglab.pagination import BoundedIntConverter, page_link_args
-from livinglab.site.forms import error_items
+from livinglab.site.forms import error_items, hidden_fields
 from livinglab.rendering import render_markdown
 
 
@@ -69,6 +69,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["page_link_args"] = page_link_args
     app.jinja_env.globals["error_items"] = error_items
+    app.jinja_env.globals["hidden_fields"] = hidden_fields
     errors.register(app)
     headers.register(app)
     return app
