@@ -11,8 +11,8 @@ from wtforms.widgets import HiddenInput
 def hidden_fields(form: FlaskForm, *names: str) -> Markup:
     """The form's hidden fields (its CSRF token too), or only those named, without ids: several forms then
     share a page with no duplicate id (`hidden_tag()` gives every CSRF field id="csrf_token")."""
-    return Markup("\n".join(str(field(id=False)) for field in form if isinstance(field.widget, HiddenInput)
-                             and (not names or field.name in names)))
+    return Markup("\n").join(field(id=False) for field in form  # widgets return escaped Markup
+                              if isinstance(field.widget, HiddenInput) and (not names or field.name in names))
 
 
 def error_items(form: FlaskForm) -> list[tuple[str | None, str, str]]:
