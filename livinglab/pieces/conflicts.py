@@ -40,7 +40,8 @@ def _saved(piece: Piece) -> Snapshot:
 
 
 def _typed(data: PieceInput) -> Snapshot:
-    codes = dict(db.session.execute(select(Indicator.id, Indicator.code).where(Indicator.id.in_(data.indicator_ids))).all())
+    query = select(Indicator.id, Indicator.code).where(Indicator.id.in_(data.indicator_ids))
+    codes = dict(db.session.execute(query).all())
     return Snapshot(data.title.strip(), data.summary.strip(), data.body.strip(),
                     [codes[i] for i in dict.fromkeys(data.indicator_ids) if i in codes], list(data.tags))
 

@@ -48,11 +48,13 @@ def site(app, content):
     draft = create_piece(official, official.regency, PieceInput(
         kind=PieceKind.PRACTICE, title="Draf uji halaman", summary="", body="## Masalah\n", language="id",
         indicator_ids=[]))
-    discussed = db.session.scalars(select(Piece).join(Comment, Comment.piece_id == Piece.id).order_by(Piece.id)).first()
+    with_comments = select(Piece).join(Comment, Comment.piece_id == Piece.id).order_by(Piece.id)
+    discussed = db.session.scalars(with_comments).first()
     flagged = db.session.scalars(select(Comment).join(Flag).order_by(Comment.id)).first()
     db.session.commit()
     return {
-        "piece": piece, "discussed": discussed, "draft": draft, "commitment": commitment, "flagged": flagged, "official": official,
+        "piece": piece, "discussed": discussed, "draft": draft, "commitment": commitment, "flagged": flagged,
+        "official": official,
         "peer": _demo_user(Role.PEER), "coordinator": _demo_user(Role.COORDINATOR), "admin": _demo_user(Role.ADMIN),
     }
 
@@ -129,6 +131,15 @@ def _problems(html: str) -> list[str]:
     return problems
 
 
+def _client(app, user: User | None):
+    """A test client of its own, signed in as the user (or anonymous)."""
+    client = app.test_client()
+    if user:
+        with client.session_transaction() as session:
+            session["_user_id"], session["_fresh"] = user.get_id(), True
+    return client
+
+
 def _name(role: str, method: str, url: str) -> str:
     return f"{role}-{method}-" + (re.sub(r"[^A-Za-z0-9]+", "-", url).strip("-") or "home")
 
@@ -139,10 +150,7 @@ def test_every_page_state_renders_unique_ids_valid_dates_and_headings(app, site,
     failures = []
     checked = 0
     for role, pages in _pages(site).items():
-        client = app.test_client()
-        if users.get(role):
-            with client.session_transaction() as session:
-                session["_user_id"], session["_fresh"] = users[role].get_id(), True
+        client = _client(app, users.get(role))
         for url, expected in pages:
             response = client.get(url)
             html = response.get_data(as_text=True)
@@ -153,11 +161,7 @@ def test_every_page_state_renders_unique_ids_valid_dates_and_headings(app, site,
             failures += [f"{role} GET {url}: {p}" for p in _problems(html)]
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)  # the posted forms carry no token
     for number, (role, url, data, expected) in enumerate(_posts(site)):
-        client = app.test_client()
-        if users.get(role):
-            with client.session_transaction() as session:
-                session["_user_id"], session["_fresh"] = users[role].get_id(), True
-        response = client.post(url, data=data)
+        response = _client(app, users.get(role)).post(url, data=data)
         html = response.get_data(as_text=True)
         _save(_name(role, f"post{number}", url), html)
         checked += 1
