@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import config
 from livinglab.extensions import babel, csrf, db, limiter, migrate
 from livinglab.pagination import BoundedIntConverter, page_link_args
-from livinglab.site.forms import error_items
+from livinglab.site.forms import error_items, hidden_fields
 from livinglab.rendering import render_markdown
 
 
@@ -35,12 +35,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     from livinglab.audit import views as audit_views
     from livinglab.comments import moderation, views as comments_views  # noqa: F401  (moderation adds routes)
     from livinglab.commitments import (  # noqa: F401  (milestones and templating add routes and helpers)
-        cli as commitments_cli, dashboard, milestones, templating, views as commitments_views,
+        cli as commitments_cli, dashboard, milestones, permissions as commitments_permissions,
+        queries as commitments_queries, templating, views as commitments_views,
     )
     from livinglab.demo import cli as demo_cli
     from livinglab.indicators import cli as indicators_cli, views as indicators_views
-    from livinglab.notifications import cli as notifications_cli, views as notifications_views
-    from livinglab.pieces import views as pieces_views
+    from livinglab.notifications import access as notifications_access, cli as notifications_cli
+    from livinglab.notifications import views as notifications_views
+    from livinglab.pieces import permissions as pieces_permissions, queries as pieces_queries, views as pieces_views
     from livinglab.regencies import cli as regencies_cli, views as regencies_views
     from livinglab.results import cli as results_cli, impact, views as results_views
     from livinglab.search import cli as search_cli, index as search_index, views as search_views
@@ -63,11 +65,15 @@ def create_app(overrides: dict | None = None) -> Flask:
                   search_cli.cli, notifications_cli.cli, commitments_cli.cli, results_cli.cli):
         app.cli.add_command(group)
 
+    notifications_access.register_subject(app, "piece", pieces_queries.pieces_by_id, pieces_permissions.can_view_piece)
+    notifications_access.register_subject(app, "commitment", commitments_queries.commitments_by_id,
+                                          commitments_permissions.can_view_commitment)
     search_index.init_app(app)
     i18n.init_templates(app)
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["page_link_args"] = page_link_args
     app.jinja_env.globals["error_items"] = error_items
+    app.jinja_env.globals["hidden_fields"] = hidden_fields
     errors.register(app)
     headers.register(app)
     return app

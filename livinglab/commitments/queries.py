@@ -5,6 +5,7 @@ The derived states have SQL twins of the model's rules, so lists can filter, cou
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -149,6 +150,12 @@ def commitment_for_page(commitment_id: int) -> Commitment | None:
         selectinload(Commitment.updates).joinedload(ProgressUpdate.author),
         selectinload(Commitment.status_changes).joinedload(StatusChange.actor))
     return db.session.scalars(query).first()
+
+
+def commitments_by_id(ids: Iterable[int]) -> dict[int, Commitment]:
+    """Commitments by id (for notifications, which ask whether their reader may still see them)."""
+    query = select(Commitment).where(Commitment.id.in_(sorted(set(ids))))
+    return {commitment.id: commitment for commitment in db.session.scalars(query)}
 
 
 def status_totals(filters: CommitmentFilters, today: date) -> dict[str, int]:

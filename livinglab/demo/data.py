@@ -3,7 +3,7 @@
 None of this describes real people or the real membership of any living-lab programme.
 """
 
-DEMO_PASSWORD = "livinglab-demo-2026"
+DEMO_PASSWORD = "livinglab-demo-2026"  # nosec B105  # public on purpose: the invented demo accounts share it
 
 # (regency code, cohort). Codes are real Kemendagri codes; membership is invented.
 DEMO_MEMBERS = [

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 from livinglab.accounts.models import EmailFrequency, User, utcnow
 from livinglab.extensions import db
 from livinglab.mail import send_mail
+from livinglab.notifications import access
 from livinglab.notifications.models import Follow, Notification, NotificationKind
 
 log = logging.getLogger(__name__)
@@ -85,17 +86,18 @@ def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
 
 def notify(user_ids: Iterable[int], kind: NotificationKind, subject: Subject, actor: User | None = None,
            anchor: str = "", text: str = "", detail: str = "", at: datetime | None = None) -> list[Notification]:
-    """One notification per active recipient; the actor never hears about their own action."""
+    """One notification per active recipient who may view the subject; never to the actor about their own action."""
     recipients = set(user_ids) - ({actor.id} if actor else set())
     if not recipients:
         return []
-    active = db.session.scalars(select(User.id).where(User.id.in_(sorted(recipients)), User.is_active))
+    active = db.session.scalars(select(User).where(User.id.in_(sorted(recipients)), User.is_active))
+    allowed = access.readers(active, subject.type, subject.id)  # a draft's title stays with those who may see it
     link = f"{subject.path}#{anchor}" if anchor else subject.path
     created = [
-        Notification(user_id=user_id, actor_id=actor.id if actor else None, kind=kind, subject_type=subject.type,
+        Notification(user_id=user.id, actor_id=actor.id if actor else None, kind=kind, subject_type=subject.type,
                      subject_id=subject.id, subject_title=subject.title[:200], link=link[:300],
                      excerpt=excerpt(text) if text else "", detail=detail, created_at=at or utcnow())
-        for user_id in sorted(active)
+        for user in sorted(allowed, key=lambda user: user.id)
     ]
     db.session.add_all(created)
     return created
@@ -148,15 +150,21 @@ def describe(notification: Notification) -> str:
 
 
 def unread_count(user: User) -> int:
+    """Unread notifications about subjects the user may still view."""
     query = select(func.count()).select_from(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None))
-    return db.session.scalar(query) or 0
+    hidden = access.hidden_for(user, unread_only=True)
+    return db.session.scalar(query if hidden is None else query.where(~hidden)) or 0
 
 
 def notifications_query(user: User, unread_only: bool = False):
+    """The user's notifications, newest first, leaving out subjects they may no longer view."""
     query = select(Notification).where(Notification.user_id == user.id).options(joinedload(Notification.actor))
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
+    hidden = access.hidden_for(user, unread_only)
+    if hidden is not None:
+        query = query.where(~hidden)
     return query.order_by(Notification.created_at.desc(), Notification.id.desc())
 
 
@@ -185,7 +193,8 @@ def _pending(frequency: EmailFrequency, now: datetime):
 
 def _claim(ids: list[int], now: datetime) -> list[Notification]:
     """Mark these notifications e-mailed and commit before sending, so a second run cannot send them
-    again; returns the ones this run claimed (another run may have taken some)."""
+    again; returns the ones this run claimed (another run may have taken some). Items whose subject the
+    reader may no longer view are claimed too, and so never mailed."""
     if not ids:
         return []
     db.session.execute(update(Notification).where(Notification.id.in_(ids), Notification.emailed_at.is_(None))
@@ -231,7 +240,7 @@ def _send(user: User, subject: str, lines: list[str], items: list[Notification])
 def send_immediate(now: datetime | None = None) -> int:
     """One e-mail per pending notification for users who want them immediately; returns mails sent."""
     now = now or utcnow()
-    claimed = _claim(list(db.session.scalars(_pending(EmailFrequency.IMMEDIATELY, now))), now)
+    claimed = access.only_visible(_claim(list(db.session.scalars(_pending(EmailFrequency.IMMEDIATELY, now))), now))
     sent = 0
     for notification in claimed:
         user = notification.user
@@ -245,7 +254,7 @@ def send_immediate(now: datetime | None = None) -> int:
 def send_digests(now: datetime | None = None) -> int:
     """One digest per user who wants a daily e-mail, grouped by subject, newest first; returns mails sent."""
     now = now or utcnow()
-    claimed = _claim(list(db.session.scalars(_pending(EmailFrequency.DAILY, now))), now)
+    claimed = access.only_visible(_claim(list(db.session.scalars(_pending(EmailFrequency.DAILY, now))), now))
     sent = 0
     for _user_id, user_items in groupby(claimed, key=lambda n: n.user_id):
         items = list(user_items)

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from livinglab.accounts.views import safe_next
 from livinglab.extensions import db
-from livinglab.notifications import services
+from livinglab.notifications import access, services
 from livinglab.notifications.models import Notification
 from livinglab.pagination import page_link_args, paginate
 
@@ -15,7 +15,7 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 def _own(notification_id: int) -> Notification:
     notification = db.session.get(Notification, notification_id)
-    if notification is None or notification.user_id != current_user.id:
+    if notification is None or notification.user_id != current_user.id or not access.is_visible(notification):
         abort(404)
     return notification
 

@@ -2,7 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, MultipleFileField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    DateField, HiddenField, MultipleFileField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -82,6 +84,13 @@ class PieceForm(FlaskForm):
         _l("What did you change? (optional)"), validators=[Optional(), length(0, 200)],
         description=_l("Kept in the history of this piece."),
     )
+
+    version = HiddenField()  # the version the editor was loaded with, for optimistic locking
+
+    def loaded_version(self) -> int:
+        """The version this form was based on; 0 (never a real version) when missing or altered."""
+        value = str(self.version.data or "").strip()
+        return int(value) if value.isdigit() and len(value) < 10 else 0
 
     def levels(self, formdata) -> dict[int, tuple[int | None, int | None]]:
         """Levels before/after per chosen indicator, read from `level_before-<id>` fields (1–5 or empty)."""

@@ -75,6 +75,10 @@ class Piece(db.Model):
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True), index=True)
+    # Optimistic locking: every UPDATE checks and raises it, so a save based on an older version fails.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     regency: Mapped[Regency] = relationship()
     author: Mapped[User | None] = relationship()

@@ -1,9 +1,10 @@
 """Reads of pieces: lists with filters, entry points, and the detail page."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Select, extract, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from livinglab.extensions import db
 from livinglab.indicators.models import Aspect, Domain, Indicator
@@ -144,6 +145,13 @@ def piece_for_page(piece_id: int) -> Piece | None:
         selectinload(Piece.attachments),
     )
     return db.session.scalars(query).first()
+
+
+def pieces_by_id(ids: Iterable[int]) -> dict[int, Piece]:
+    """Pieces by id with just what the visibility predicates read (for notifications)."""
+    query = select(Piece).where(Piece.id.in_(sorted(set(ids)))).options(
+        load_only(Piece.id, Piece.status, Piece.regency_code))
+    return {piece.id: piece for piece in db.session.scalars(query)}
 
 
 def revisions_newest_first(piece_id: int) -> list[PieceRevision]:

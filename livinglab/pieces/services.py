@@ -28,6 +28,10 @@ class PieceError(ValueError):
         self.field = field
 
 
+class PieceConflict(PieceError):
+    """The piece was saved by someone else after the editor was loaded."""
+
+
 @dataclass
 class PieceInput:
     """What an author submits; the form builds it, services check it."""
@@ -127,8 +131,22 @@ def create_piece(author: User, regency: Regency, data: PieceInput, note: str = "
     return piece
 
 
-def update_piece(piece: Piece, by: User, data: PieceInput, note: str = "") -> bool:
-    """Apply an edit; a revision is kept when anything it records changed. Returns whether it did."""
+def check_version(piece: Piece, based_on: int) -> None:
+    """Lock the piece's row and refuse an edit based on another version than the saved one.
+
+    The row lock (PostgreSQL) makes parallel saves wait here and then see the newer version; the
+    version column in every UPDATE catches what slips past (SQLite, other writers) as StaleDataError.
+    """
+    current = db.session.scalar(select(Piece.version).where(Piece.id == piece.id).with_for_update())
+    if based_on != current or based_on != piece.version:
+        raise PieceConflict(_("Someone else saved this piece while you were editing it."))
+
+
+def update_piece(piece: Piece, by: User, data: PieceInput, note: str = "", based_on: int | None = None) -> bool:
+    """Apply an edit (refused when `based_on` is not the saved version); a revision is kept when anything it
+    records changed. Returns whether it did."""
+    if based_on is not None:
+        check_version(piece, based_on)
     before = _snapshot(piece)
     _apply(piece, data)
     piece.updated_at = utcnow()

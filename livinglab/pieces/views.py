@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
 from livinglab.extensions import db
@@ -10,6 +11,7 @@ from livinglab.pagination import paginate
 from livinglab.indicators.queries import default_catalogue, default_framework, group_catalogue
 from livinglab.notifications import services as notifications
 from livinglab.pieces import attachments, queries, services
+from livinglab.pieces.conflicts import describe_conflict
 from livinglab.pieces.diff import compare_revisions
 from livinglab.pieces.forms import KIND_HINTS, KIND_LABELS, STATUS_LABELS, PieceForm, template_body
 from livinglab.pieces.models import Piece, PieceKind, PieceStatus
@@ -75,7 +77,7 @@ def _save(form: PieceForm, piece: Piece | None, action: str) -> Piece:
     if piece is None:
         piece = services.create_piece(current_user, current_user.regency, data, note=form.note.data or "")
     else:
-        services.update_piece(piece, current_user, data, note=form.note.data or "")
+        services.update_piece(piece, current_user, data, note=form.note.data or "", based_on=form.loaded_version())
     if action == "publish":
         services.publish_piece(piece, current_user)  # before any file is written: a refusal leaves none
     attachments.store_uploads(piece, uploads, current_user)
@@ -85,7 +87,7 @@ def _save(form: PieceForm, piece: Piece | None, action: str) -> Piece:
 def _editor(form: PieceForm, piece: Piece | None):
     """Shared GET/POST handling of the editor: preview, save as draft, save, publish."""
     groups = _indicator_groups(form)
-    preview, status = None, 200
+    preview, conflict, status = None, None, 200
     action = request.form.get("action", "draft")
     if form.is_submitted():
         valid = form.validate()
@@ -103,6 +105,11 @@ def _editor(form: PieceForm, piece: Piece | None):
         else:
             try:
                 piece = _save(form, piece, action)
+                db.session.commit()
+            except (services.PieceConflict, StaleDataError):
+                db.session.rollback()  # what the user typed stays in the form; the next save builds on theirs
+                conflict, status = describe_conflict(piece, form.to_input(request.form)), 409
+                form.version.data = conflict.version
             except attachments.UploadError as error:
                 db.session.rollback()
                 form.attachments.errors = [error.message]
@@ -112,11 +119,10 @@ def _editor(form: PieceForm, piece: Piece | None):
                 getattr(form, error.field or "body").errors.append(error.message)
                 status = 400
             else:
-                db.session.commit()
                 flash(_("The piece has been published.") if piece.is_published else _("Saved."), "success")
                 return redirect(piece_url(piece))
     return render_template(
-        "pieces/editor.html", form=form, piece=piece, groups=groups, preview=preview,
+        "pieces/editor.html", form=form, piece=piece, groups=groups, preview=preview, conflict=conflict,
         kind_hints=KIND_HINTS, kinds=list(PieceKind),
     ), status
 

@@ -3,6 +3,7 @@
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from livinglab.accounts.views import too_many_requests
@@ -13,6 +14,9 @@ MESSAGES = {
     403: (_l("Access denied"), _l("You do not have permission to open this page.")),
     404: (_l("Page not found"), _l("The page you are looking for does not exist or has been moved.")),
     405: (_l("Method not allowed"), _l("This page cannot be used that way.")),
+    409: (_l("Changed at the same time"),
+          _l("Someone else changed this at the same moment, so your change was not saved. Please reload the page "
+             "and try again.")),
     413: (_l("File too large"), _l("What you sent is larger than the allowed size. Please send a smaller file.")),
     429: (_l("Too many attempts"), _l("You have tried too often in a short time. Please wait a moment and try again.")),
     500: (_l("Something went wrong"), _l("An error occurred on our side. It has been logged; please try again later.")),
@@ -56,7 +60,14 @@ def handle_server_error(error: Exception):
     return render_error(500)
 
 
+def handle_stale_data(error: StaleDataError):
+    """A row changed by someone else between reading and writing it: a conflict, never a 500."""
+    db.session.rollback()
+    return render_error(409)
+
+
 def register(app: Flask) -> None:
+    app.register_error_handler(StaleDataError, handle_stale_data)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(HTTPException, handle_http_error)

@@ -1,9 +1,18 @@
-"""Helpers for rendering forms: the list of problems an error summary links to."""
+"""Helpers for rendering forms: the hidden fields, and the list of problems an error summary links to."""
 
 from collections.abc import Iterator
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import Field
+from wtforms.widgets import HiddenInput
+
+
+def hidden_fields(form: FlaskForm, *names: str) -> Markup:
+    """The form's hidden fields (its CSRF token too), or only those named, without ids: several forms then
+    share a page with no duplicate id (`hidden_tag()` gives every CSRF field id="csrf_token")."""
+    return Markup("\n").join(field(id=False) for field in form  # widgets return escaped Markup
+                              if isinstance(field.widget, HiddenInput) and (not names or field.name in names))
 
 
 def error_items(form: FlaskForm) -> list[tuple[str | None, str, str]]:

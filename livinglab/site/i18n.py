@@ -1,5 +1,6 @@
 """Language choice and locale-aware formatting for templates."""
 
+from datetime import date, datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -53,6 +54,18 @@ def moment(value, fmt: str = "medium") -> str:
     return format_datetime(value, fmt)
 
 
+def machine_time(value: date | datetime | None) -> str:
+    """A date, or a moment in UTC to the second, for `<time datetime>`: HTML allows at most three decimals
+    of a second, and nobody needs them there. Naive values are UTC, as the app stores them."""
+    if value is None:
+        return ""
+    if not isinstance(value, datetime):
+        return value.isoformat()
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
 def score(value, signed: bool = False) -> str:
     """An index, a mean level or a change in level: two decimals with the locale's mark ("3,55" in
     Indonesian), a sign on changes ("+0,81")."""
@@ -69,6 +82,7 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.filters.update(
         date=lambda value, fmt="long": format_date(value, fmt) if value else "",
         datetime=moment,
+        machine_time=machine_time,
         number=lambda value, fmt=None: format_decimal(value, fmt) if value is not None else "",
         score=score,
         percent=lambda value: format_percent(value) if value is not None else "",

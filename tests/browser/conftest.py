@@ -1,12 +1,16 @@
 """Browser tests: Debian's Chromium driven by Playwright against a live server on 127.0.0.1."""
 
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
 from werkzeug.serving import make_server
 
 from livinglab import create_app
@@ -37,6 +41,38 @@ def browser_type_launch_args(browser_type_launch_args):
         "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"],
     }
+
+
+def _save_on_load(page, folder: Path, test_name: str) -> None:
+    """Write the page's HTML to `folder` each time it finishes loading (the Nu checker validates them)."""
+    def save(loaded) -> None:
+        try:
+            html = loaded.content()
+        except PlaywrightError:  # the page moved on before it could be read; its next load is saved
+            return
+        path = urlsplit(loaded.url).path.strip("/").replace("/", "-") or "home"
+        number = len(list(folder.glob(f"{test_name}-*.html"))) + 1
+        (folder / f"{test_name}-{number:03d}-{path[:80]}.html").write_text(html, encoding="utf-8")
+
+    page.on("load", save)
+
+
+@pytest.fixture(autouse=True)
+def save_pages_for_nu_checker(request, browser, monkeypatch) -> None:
+    """With NU_PAGES_DIR set, every page a browser test loads is saved there for `.ci/nu-check`."""
+    folder = os.environ.get("NU_PAGES_DIR")
+    if not folder:
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    test_name = "browser-" + re.sub(r"[^A-Za-z0-9]+", "-", request.node.name).strip("-")[:80]
+    new_context = browser.new_context
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.on("page", lambda page: _save_on_load(page, Path(folder), test_name))
+        return context
+
+    monkeypatch.setattr(browser, "new_context", watched_context)
 
 
 @pytest.fixture(scope="session")

@@ -95,7 +95,8 @@ def test_url_keeps_working_when_the_title_changes(client, make_piece, make_indic
     old_url = f"/pieces/{piece.id}/judul-lama"
     assert client.get(old_url).status_code == 200
     login_as(piece.author)
-    client.post(f"/pieces/{piece.id}/edit", data=_form(make_indicator(), title="Judul baru sekali", action="save"))
+    client.post(f"/pieces/{piece.id}/edit", data=_form(make_indicator(), title="Judul baru sekali", action="save",
+                                                      version=piece.version))
     response = client.get(old_url)
     assert response.status_code == 301 and response.headers["Location"].endswith(f"/pieces/{piece.id}/judul-baru-sekali")
     assert client.get(f"/pieces/{piece.id}").status_code == 301
@@ -106,7 +107,8 @@ def test_history_lists_revisions_and_shows_the_difference(client, make_piece, ma
     piece = make_piece(body="## Masalah\n\nAntrean panjang di loket.", indicators=[indicator])
     login_as(piece.author)
     client.post(f"/pieces/{piece.id}/edit", data=_form(
-        indicator, title=piece.title, body="## Masalah\n\nAntrean pendek di loket.", action="save", note="perbaiki data"))
+        indicator, title=piece.title, body="## Masalah\n\nAntrean pendek di loket.", action="save", note="perbaiki data",
+        version=piece.version))
     history = client.get(f"/pieces/{piece.id}/history").text
     assert "perbaiki data" in history
     compare = client.get(f"/pieces/{piece.id}/history/compare?from=1&to=2").text
@@ -118,7 +120,8 @@ def test_diff_escapes_markup(client, make_piece, make_indicator, login_as):
     indicator = make_indicator()
     piece = make_piece(indicators=[indicator])
     login_as(piece.author)
-    client.post(f"/pieces/{piece.id}/edit", data=_form(indicator, body="<script>alert(1)</script>", action="save"))
+    client.post(f"/pieces/{piece.id}/edit", data=_form(indicator, body="<script>alert(1)</script>", action="save",
+                                                      version=piece.version))
     compare = client.get(f"/pieces/{piece.id}/history/compare?from=1&to=2").text
     assert "<script>alert(1)" not in compare and "&lt;script&gt;" in compare
 
