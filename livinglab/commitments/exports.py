@@ -14,8 +14,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
-from livinglab.commitments.models import Commitment, CommitmentTarget
-from livinglab.evaluations.models import Evaluation, EvaluationScore
+from livinglab.commitments.models import Commitment
+from livinglab.evaluations.models import Evaluation
 from livinglab.extensions import db
 from livinglab.sheets import csv_bytes
 
@@ -58,10 +58,10 @@ def columns() -> list[tuple[str, str, str]]:
 def _judgements(ids: list[int]) -> dict[int, tuple]:
     """Regency code, outcome, outcome year and provenance of each commitment, a few queries in all."""
     def levels_from(synthetic: bool):
-        return (select(Evaluation.id).join(EvaluationScore, EvaluationScore.evaluation_id == Evaluation.id)
-                .join(CommitmentTarget, CommitmentTarget.indicator_id == EvaluationScore.indicator_id)
-                .where(CommitmentTarget.commitment_id == Commitment.id,
-                       Evaluation.regency_code == Commitment.regency_code,
+        # The results of the outcome year, in whichever framework they were scored (a 2026 outcome of an SPBE
+        # 2020 commitment is read from Pemdi results through the crosswalk).
+        return (select(Evaluation.id)
+                .where(Evaluation.regency_code == Commitment.regency_code,
                        Evaluation.year == Commitment.outcome_year, Evaluation.is_synthetic.is_(synthetic))
                 .exists())
 
