@@ -42,7 +42,7 @@ def test_exports_are_not_stored(client, make_user, login_as, content):
         response = client.get(url)
         assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     client.post("/logout")
-    assert client.get("/impact.csv").headers["Cache-Control"] == "no-store"
+    assert client.get("/indicators/I01/levels.csv").headers["Cache-Control"] == "no-store"
 
 
 def test_no_hsts_in_tests_unless_asked(client, app, monkeypatch):

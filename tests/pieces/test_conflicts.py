@@ -7,6 +7,7 @@ import threading
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from livinglab.accounts.signins import start_sign_in
 from livinglab.extensions import db
 from livinglab.pieces import services
 from livinglab.pieces.models import Piece, PieceStatus
@@ -108,11 +109,14 @@ def test_a_status_change_racing_an_edit_answers_409_not_500(client, make_piece, 
 
 def test_parallel_saves_from_one_version_keep_exactly_one_and_answer_the_rest_with_conflicts(app, make_piece):
     piece = make_piece(body="Isi awal.")
-    clients = []
+    author, clients = piece.author, []
     for _ in range(8):
         client = app.test_client()
+        start_sign_in(author, "pytest", remember=False)
+        session_id = author.get_id()
+        db.session.commit()
         with client.session_transaction() as session:
-            session["_user_id"], session["_fresh"] = piece.author.get_id(), True
+            session["_user_id"], session["_fresh"] = session_id, True
         clients.append(client)
     version = piece.version
     form = _form(piece, str(version))

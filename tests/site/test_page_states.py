@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from livinglab.accounts.models import Role, User
+from livinglab.accounts.signins import start_sign_in
 from livinglab.comments.models import Comment, Flag
 from livinglab.commitments.models import Commitment, CommitmentStatus
 from livinglab.demo.services import load_demo
@@ -135,8 +136,11 @@ def _client(app, user: User | None):
     """A test client of its own, signed in as the user (or anonymous)."""
     client = app.test_client()
     if user:
+        start_sign_in(user, "pytest", remember=False)
+        session_id = user.get_id()
+        db.session.commit()
         with client.session_transaction() as session:
-            session["_user_id"], session["_fresh"] = user.get_id(), True
+            session["_user_id"], session["_fresh"] = session_id, True
     return client
 
 
