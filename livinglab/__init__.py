@@ -40,7 +40,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from livinglab.pieces import views as pieces_views
     from livinglab.regencies import cli as regencies_cli, views as regencies_views
     from livinglab.search import cli as search_cli, index as search_index, views as search_views
-    from livinglab.site import errors, headers, i18n, views as site_views
+    from livinglab.site import errors, guards, headers, i18n, views as site_views
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(config.BASE_DIR) / "migrations"))
@@ -65,5 +65,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.globals["page_link_args"] = page_link_args
     app.jinja_env.globals["error_items"] = error_items
     errors.register(app)
+    guards.register(app)
     headers.register(app)
     return app
