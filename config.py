@@ -31,6 +31,8 @@ UPLOAD_DIR = _env("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
 # (drain before the request returns; tests) or "off" (only `flask search sync` indexes).
 SEARCH_DRAIN = _env("SEARCH_DRAIN", "background")
 SEARCH_DRAIN_INTERVAL = float(_env("SEARCH_DRAIN_INTERVAL", "5"))
+# /healthz says "degraded" when the oldest queued piece has waited longer than this many seconds.
+SEARCH_QUEUE_MAX_AGE = _env_int("SEARCH_QUEUE_MAX_AGE", 300)
 SEARCH_DRAIN_BATCH = _env_int("SEARCH_DRAIN_BATCH", 1000)
 SEARCH_WRITER_TIMEOUT = float(_env("SEARCH_WRITER_TIMEOUT", "2"))
 SEARCH_BUILD_PROCS = _env_int("SEARCH_BUILD_PROCS", 1)

@@ -39,7 +39,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from livinglab.notifications import cli as notifications_cli, views as notifications_views
     from livinglab.pieces import views as pieces_views
     from livinglab.regencies import cli as regencies_cli, views as regencies_views
-    from livinglab.search import cli as search_cli, index as search_index, views as search_views
+    from livinglab.search import cli as search_cli, views as search_views, worker as search_worker
     from livinglab.site import errors, guards, headers, i18n, views as site_views
 
     db.init_app(app)
@@ -59,7 +59,7 @@ def create_app(overrides: dict | None = None) -> Flask:
                   search_cli.cli, notifications_cli.cli, commitments_cli.cli, commitments_cli.scores_cli):
         app.cli.add_command(group)
 
-    search_index.init_app(app)
+    search_worker.init_app(app)
     i18n.init_templates(app)
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["page_link_args"] = page_link_args
