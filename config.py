@@ -38,6 +38,10 @@ SEARCH_WRITER_TIMEOUT = float(_env("SEARCH_WRITER_TIMEOUT", "2"))
 SEARCH_BUILD_PROCS = _env_int("SEARCH_BUILD_PROCS", 1)
 SEARCH_PER_PAGE = _env_int("SEARCH_PER_PAGE", 20)
 SEARCH_ATTACHMENT_TEXT_LIMIT = _env_int("SEARCH_ATTACHMENT_TEXT_LIMIT", 200_000)
+# Attachment text is extracted in a child process with these limits (address space MB, CPU s, wall s).
+SEARCH_EXTRACT_MEMORY_MB = _env_int("SEARCH_EXTRACT_MEMORY_MB", 512)
+SEARCH_EXTRACT_CPU_SECONDS = _env_int("SEARCH_EXTRACT_CPU_SECONDS", 10)
+SEARCH_EXTRACT_TIMEOUT = float(_env("SEARCH_EXTRACT_TIMEOUT", "20"))
 CONTENT_DIR = _env("CONTENT_DIR", str(BASE_DIR / "content"))
 
 # Languages: Indonesian first, English second.
@@ -89,6 +93,11 @@ COMMENTS_PER_HOUR = _env_int("COMMENTS_PER_HOUR", 40)
 # the form, so an oversized file is refused by the form (which keeps what was typed), not by Flask.
 MAX_ATTACHMENT_BYTES = _env_int("MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
 MAX_ATTACHMENTS = _env_int("MAX_ATTACHMENTS", 10)
+# DOCX, XLSX and PPTX are zip archives: refused when they unpack to more than this in total, to more
+# than MAX_ZIP_RATIO times their size (once above 10 MB), or hold more parts (zip bombs).
+MAX_UNZIPPED_BYTES = _env_int("MAX_UNZIPPED_BYTES", 100 * 1024 * 1024)
+MAX_ZIP_RATIO = _env_int("MAX_ZIP_RATIO", 100)
+MAX_ZIP_ENTRIES = _env_int("MAX_ZIP_ENTRIES", 5000)
 
 # Requests and pages.
 MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 110 * 1024 * 1024)
