@@ -41,7 +41,7 @@ SEARCH_ATTACHMENT_TEXT_LIMIT = _env_int("SEARCH_ATTACHMENT_TEXT_LIMIT", 200_000)
 # Attachment text is extracted in a child process with these limits (address space MB, CPU s, wall s).
 SEARCH_EXTRACT_MEMORY_MB = _env_int("SEARCH_EXTRACT_MEMORY_MB", 512)
 SEARCH_EXTRACT_CPU_SECONDS = _env_int("SEARCH_EXTRACT_CPU_SECONDS", 10)
-SEARCH_EXTRACT_TIMEOUT = float(_env("SEARCH_EXTRACT_TIMEOUT", "20"))
+SEARCH_EXTRACT_TIMEOUT = float(_env("SEARCH_EXTRACT_TIMEOUT", "30"))
 CONTENT_DIR = _env("CONTENT_DIR", str(BASE_DIR / "content"))
 
 # Languages: Indonesian first, English second.

@@ -128,7 +128,7 @@ def check_archive(file: FileStorage, name: str, size: int) -> None:
             unpacked > RATIO_APPLIES_ABOVE and unpacked > size * config["MAX_ZIP_RATIO"]):
         raise UploadError(_(
             "The file %(name)s would unpack to %(unpacked)s from only %(size)s and is refused as a precaution. "
-            "Please open it, save it again as a new file and upload that copy.",
+            "Save it again as a new file and upload that copy.",
             name=name, unpacked=filesize(unpacked), size=filesize(size)))
 
 
