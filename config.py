@@ -65,6 +65,9 @@ RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
 LOGIN_FAILURE_LIMIT = _env("LOGIN_FAILURE_LIMIT", "5 per minute;20 per hour")
 REGISTER_LIMIT = _env("REGISTER_LIMIT", "10 per hour")
 RESET_MAIL_LIMIT = _env("RESET_MAIL_LIMIT", "5 per hour")
+# Searches per client: per address for visitors, per account (a higher limit) for signed-in users.
+SEARCH_RATE_LIMIT = _env("SEARCH_RATE_LIMIT", "30 per minute;300 per hour")
+SEARCH_RATE_LIMIT_SIGNED_IN = _env("SEARCH_RATE_LIMIT_SIGNED_IN", "120 per minute")
 RATELIMIT_HEADERS_ENABLED = False
 
 # Accounts.

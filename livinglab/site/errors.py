@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from livinglab.accounts.views import too_many_logins
 from livinglab.extensions import db
+from livinglab.search.views import too_many_searches
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Please check what you sent and try again.")),
@@ -38,6 +39,8 @@ def handle_http_error(error: HTTPException):
         return error
     if code == 429 and request.endpoint == "accounts.login":
         return too_many_logins()
+    if code == 429 and request.endpoint == "search.index":
+        return too_many_searches()
     return render_error(code)
 
 
