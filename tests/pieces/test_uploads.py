@@ -43,21 +43,25 @@ def _upload(client, make_user, make_indicator, login_as, content: bytes, name: s
     return client.post("/pieces/new", data=data, content_type="multipart/form-data")
 
 
-def _nothing_saved(app) -> bool:
-    folder = Path(app.config["UPLOAD_DIR"])
+def _stored_files(app) -> set[Path]:
+    return set(Path(app.config["UPLOAD_DIR"]).glob("*"))
+
+
+def _nothing_saved(app, files_before: set[Path]) -> bool:
+    """No piece, no attachment row and no new file (the upload folder is shared by the test session)."""
     return (db.session.scalar(select(func.count()).select_from(Piece)) == 0
             and db.session.scalar(select(func.count()).select_from(Attachment)) == 0
-            and not any(folder.glob("*")) if folder.exists() else True)
+            and _stored_files(app) == files_before)
 
 
 def test_a_zip_bomb_docx_is_refused_with_the_form_kept(client, make_user, make_indicator, login_as, app):
-    bomb = _bomb()
+    bomb, files_before = _bomb(), _stored_files(app)
     assert len(bomb) < 1 * MB  # 200 MB of XML in a file well under the 10 MB upload limit
     response = _upload(client, make_user, make_indicator, login_as, bomb, "laporan-besar.docx")
     assert response.status_code == 400
     assert "laporan-besar.docx akan terurai menjadi 200 MB" in response.text and "ditolak demi keamanan" in response.text
     assert 'value="Perizinan daring satu pintu"' in response.text  # the rest of the form is kept
-    assert _nothing_saved(app)
+    assert _nothing_saved(app, files_before)
 
 
 @pytest.mark.parametrize(("folder", "member", "name"), [("xl/", "worksheets/sheet1.xml", "data.xlsx"),
@@ -83,7 +87,7 @@ def test_an_archive_with_too_many_parts_is_refused_before_it_is_parsed(client, m
     def parse_nothing(*args, **kwargs):
         raise AssertionError("the central directory of a too-large archive must not be parsed")
 
-    content = _many_parts(60)
+    content, files_before = _many_parts(60), _stored_files(app)
     monkeypatch.setattr(attachments.zipfile, "ZipFile", parse_nothing)
     app.config["MAX_ZIP_ENTRIES"] = 50
     try:
@@ -91,7 +95,7 @@ def test_an_archive_with_too_many_parts_is_refused_before_it_is_parsed(client, m
     finally:
         app.config["MAX_ZIP_ENTRIES"] = 5000
     assert response.status_code == 400 and "pecahan.docx memiliki terlalu banyak bagian" in response.text
-    assert _nothing_saved(app)
+    assert _nothing_saved(app, files_before)
 
 
 def test_a_damaged_office_file_is_refused(client, make_user, make_indicator, login_as, app):
