@@ -8,7 +8,7 @@ PYTEST_ARGS ?= -n 2
 FLASK := $(BIN)/flask --app wsgi
 CATALOG := livinglab/translations
 
-.PHONY: run test install translations extract-messages update-messages setup-db clean bench-search bench-commitments bench-evaluations
+.PHONY: run test install translations extract-messages update-messages setup-db clean bench-search bench-search-worst bench-commitments bench-evaluations
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,9 @@ clean:
 
 bench-search: install
 	$(BIN)/python bench/search_bench.py --sizes $${SIZES:-10000,100000}
+
+bench-search-worst: install
+	$(BIN)/python bench/search_worst_bench.py --sizes $${SIZES:-10000}
 
 bench-commitments: install
 	$(BIN)/python bench/commitments_bench.py --sizes $${SIZES:-1000,10000} --rounds $${ROUNDS:-7}

@@ -35,11 +35,17 @@ UPLOAD_DIR = _env("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
 # (drain before the request returns; tests) or "off" (only `flask search sync` indexes).
 SEARCH_DRAIN = _env("SEARCH_DRAIN", "background")
 SEARCH_DRAIN_INTERVAL = float(_env("SEARCH_DRAIN_INTERVAL", "5"))
+# /healthz says "degraded" when the oldest queued piece has waited longer than this many seconds.
+SEARCH_QUEUE_MAX_AGE = _env_int("SEARCH_QUEUE_MAX_AGE", 300)
 SEARCH_DRAIN_BATCH = _env_int("SEARCH_DRAIN_BATCH", 1000)
 SEARCH_WRITER_TIMEOUT = float(_env("SEARCH_WRITER_TIMEOUT", "2"))
 SEARCH_BUILD_PROCS = _env_int("SEARCH_BUILD_PROCS", 1)
 SEARCH_PER_PAGE = _env_int("SEARCH_PER_PAGE", 20)
 SEARCH_ATTACHMENT_TEXT_LIMIT = _env_int("SEARCH_ATTACHMENT_TEXT_LIMIT", 200_000)
+# Attachment text is extracted in a child process with these limits (address space MB, CPU s, wall s).
+SEARCH_EXTRACT_MEMORY_MB = _env_int("SEARCH_EXTRACT_MEMORY_MB", 512)
+SEARCH_EXTRACT_CPU_SECONDS = _env_int("SEARCH_EXTRACT_CPU_SECONDS", 10)
+SEARCH_EXTRACT_TIMEOUT = float(_env("SEARCH_EXTRACT_TIMEOUT", "30"))
 CONTENT_DIR = _env("CONTENT_DIR", str(BASE_DIR / "content"))
 
 # Languages: Indonesian first, English second.
@@ -83,6 +89,9 @@ REGISTER_LIMIT = _env("REGISTER_LIMIT", "10 per hour")
 REGISTER_TARGET_LIMIT = _env("REGISTER_TARGET_LIMIT", "3 per hour")
 RESET_MAIL_LIMIT = _env("RESET_MAIL_LIMIT", "5 per hour")
 RESET_MAIL_TARGET_LIMIT = _env("RESET_MAIL_TARGET_LIMIT", "3 per hour")
+# Searches per client: per address for visitors, per account (a higher limit) for signed-in users.
+SEARCH_RATE_LIMIT = _env("SEARCH_RATE_LIMIT", "30 per minute;300 per hour")
+SEARCH_RATE_LIMIT_SIGNED_IN = _env("SEARCH_RATE_LIMIT_SIGNED_IN", "120 per minute")
 RATELIMIT_HEADERS_ENABLED = False
 
 # Accounts.
@@ -112,6 +121,11 @@ COMMENTS_PER_HOUR = _env_int("COMMENTS_PER_HOUR", 40)
 # the form, so an oversized file is refused by the form (which keeps what was typed), not by Flask.
 MAX_ATTACHMENT_BYTES = _env_int("MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
 MAX_ATTACHMENTS = _env_int("MAX_ATTACHMENTS", 10)
+# DOCX, XLSX and PPTX are zip archives: refused when they unpack to more than this in total, to more
+# than MAX_ZIP_RATIO times their size (once above 10 MB), or hold more parts (zip bombs).
+MAX_UNZIPPED_BYTES = _env_int("MAX_UNZIPPED_BYTES", 100 * 1024 * 1024)
+MAX_ZIP_RATIO = _env_int("MAX_ZIP_RATIO", 100)
+MAX_ZIP_ENTRIES = _env_int("MAX_ZIP_ENTRIES", 5000)
 
 # Requests and pages.
 MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 110 * 1024 * 1024)

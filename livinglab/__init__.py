@@ -45,8 +45,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from livinglab.pieces import permissions as pieces_permissions, queries as pieces_queries, views as pieces_views
     from livinglab.regencies import cli as regencies_cli, views as regencies_views
     from livinglab.results import cli as results_cli, impact, views as results_views
-    from livinglab.search import cli as search_cli, index as search_index, views as search_views
-    from livinglab.site import errors, headers, i18n, views as site_views
+    from livinglab.search import cli as search_cli, views as search_views, worker as search_worker
+    from livinglab.site import errors, guards, headers, i18n, views as site_views
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(config.BASE_DIR) / "migrations"))
@@ -68,12 +68,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     notifications_access.register_subject(app, "piece", pieces_queries.pieces_by_id, pieces_permissions.can_view_piece)
     notifications_access.register_subject(app, "commitment", commitments_queries.commitments_by_id,
                                           commitments_permissions.can_view_commitment)
-    search_index.init_app(app)
+    search_worker.init_app(app)
     i18n.init_templates(app)
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["page_link_args"] = page_link_args
     app.jinja_env.globals["error_items"] = error_items
     app.jinja_env.globals["hidden_fields"] = hidden_fields
     errors.register(app)
+    guards.register(app)
     headers.register(app)
     return app

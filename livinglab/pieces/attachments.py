@@ -1,6 +1,8 @@
 """Attachments: type checked from the content, stored under UPLOAD_DIR with a generated name."""
 
+import struct
 import uuid
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from livinglab.accounts.models import User
 from livinglab.audit.services import record_event
 from livinglab.extensions import db
 from livinglab.pieces.models import Attachment, Piece
+from livinglab.site.i18n import filesize
 
 # Detected MIME type → extension used for the stored file.
 ALLOWED_TYPES = {
@@ -26,6 +29,9 @@ ALLOWED_TYPES = {
     "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
 }
 ALLOWED_LABEL = "PDF, PNG, JPEG, DOCX, XLSX, PPTX"
+ZIP_TYPES = {mime for mime, ext in ALLOWED_TYPES.items() if ext in ("docx", "xlsx", "pptx")}
+RATIO_APPLIES_ABOVE = 10 * 1024 * 1024  # below this unpacked size no compression ratio is dangerous
+_END_OF_ARCHIVE = b"PK\x05\x06"
 
 
 class UploadError(ValueError):
@@ -81,8 +87,49 @@ def check_uploads(piece: Piece | None, files: list[FileStorage]) -> list[Checked
         kind = filetype.guess(head)
         if kind is None or kind.mime not in ALLOWED_TYPES:
             raise UploadError(_("The file %(name)s is not one of the allowed types (%(types)s).", name=name, types=ALLOWED_LABEL))
+        if kind.mime in ZIP_TYPES:
+            check_archive(file, name, size)
         checked.append(CheckedUpload(file, name, kind.mime, size))
     return checked
+
+
+def _declared_entries(file: FileStorage) -> int:
+    """How many entries the archive's end record announces, read before the central directory is parsed.
+
+    The central directory's size counts too (at least 46 bytes per entry), so a record that lies about
+    the count cannot make zipfile build a huge list."""
+    file.stream.seek(0, 2)
+    file.stream.seek(max(0, file.stream.tell() - 65_557))
+    tail = file.stream.read()
+    at = tail.rfind(_END_OF_ARCHIVE)
+    if at < 0 or len(tail) - at < 22:
+        return 0
+    count, directory_size = struct.unpack("<HI", tail[at + 10:at + 16])
+    return max(count, directory_size // 46)
+
+
+def check_archive(file: FileStorage, name: str, size: int) -> None:
+    """Refuse a DOCX, XLSX or PPTX that unpacks to far more than its size (a zip bomb) or has too many parts."""
+    config = current_app.config
+    too_many = _("The file %(name)s has too many parts (more than %(n)d).", name=name, n=config["MAX_ZIP_ENTRIES"])
+    if _declared_entries(file) > config["MAX_ZIP_ENTRIES"]:
+        raise UploadError(too_many)
+    try:
+        with zipfile.ZipFile(file.stream) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as error:
+        raise UploadError(_("The file %(name)s is damaged and cannot be opened.", name=name)) from error
+    finally:
+        file.stream.seek(0)
+    if len(entries) > config["MAX_ZIP_ENTRIES"]:
+        raise UploadError(too_many)
+    unpacked = sum(entry.file_size for entry in entries)
+    if unpacked > config["MAX_UNZIPPED_BYTES"] or (
+            unpacked > RATIO_APPLIES_ABOVE and unpacked > size * config["MAX_ZIP_RATIO"]):
+        raise UploadError(_(
+            "The file %(name)s would unpack to %(unpacked)s from only %(size)s and is refused as a precaution. "
+            "Save it again as a new file and upload that copy.",
+            name=name, unpacked=filesize(unpacked), size=filesize(size)))
 
 
 def _unique_name(piece: Piece, name: str) -> str:

@@ -1,23 +1,20 @@
 """What is searchable: the index schema and the one function that turns a piece into a document."""
 
-import io
 import re
 from pathlib import Path
 
-from docx import Document
 from flask import current_app
-from pypdf import PdfReader
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 
 from livinglab.pieces.models import Attachment, Piece
 from livinglab.search.analysis import english_analyzer, indonesian_analyzer, spelling_analyzer
+from livinglab.search.extraction import Limits, extract
 
 KIND_NAMES = {
     "practice": ("praktik baik", "practice"),
     "case_study": ("studi kasus", "case study"),
     "improvement": ("perbaikan spbe", "spbe improvement"),
 }
-EXTRACTABLE = {"application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 _MARKDOWN_MARKS = re.compile(r"[#*_`>|\[\]()~-]{1,}")
 
 
@@ -52,27 +49,12 @@ def plain_text(markdown_text: str) -> str:
 
 
 def extract_text(attachment: Attachment, limit: int | None = None) -> str:
-    """Text of a PDF or DOCX attachment, capped; empty for other types or unreadable files."""
-    if attachment.content_type not in EXTRACTABLE:
-        return ""
-    limit = limit or current_app.config["SEARCH_ATTACHMENT_TEXT_LIMIT"]
-    path = Path(current_app.config["UPLOAD_DIR"]) / attachment.stored_name
-    try:
-        data = path.read_bytes()
-        if attachment.content_type == "application/pdf":
-            reader = PdfReader(io.BytesIO(data))
-            parts, size = [], 0
-            for page in reader.pages[:200]:
-                text = page.extract_text() or ""
-                parts.append(text)
-                size += len(text)
-                if size >= limit:
-                    break
-            return " ".join(parts)[:limit]
-        return " ".join(p.text for p in Document(io.BytesIO(data)).paragraphs)[:limit]
-    except Exception as error:  # a broken file must never stop indexing
-        current_app.logger.warning("Could not extract text from attachment %s: %s", attachment.id, error)
-        return ""
+    """Text of a PDF or DOCX attachment, capped; extracted in a limited child process (see extraction.py)."""
+    config = current_app.config
+    limits = Limits(config["SEARCH_EXTRACT_MEMORY_MB"], config["SEARCH_EXTRACT_CPU_SECONDS"],
+                    config["SEARCH_EXTRACT_TIMEOUT"])
+    path = Path(config["UPLOAD_DIR"]) / attachment.stored_name
+    return extract(path, attachment.content_type, limit or config["SEARCH_ATTACHMENT_TEXT_LIMIT"], limits)
 
 
 def piece_document(piece: Piece, extra_text: str = "") -> dict:

@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from flask import Flask, current_app, has_request_context
+from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload, undefer
 from whoosh import index as whoosh_index
@@ -25,7 +25,7 @@ from livinglab.indicators.models import Aspect, Indicator
 from livinglab.pieces.models import Attachment, Piece, PieceIndicator, PieceStatus
 from livinglab.regencies.models import Regency
 from livinglab.search.documents import extract_text, piece_document, plain_text, schema
-from livinglab.search.hooks import SKIP, attach
+from livinglab.search.hooks import SKIP
 from livinglab.search.models import SearchQueueItem
 
 log = logging.getLogger(__name__)
@@ -234,53 +234,3 @@ def rebuild(progress=None) -> int:
 def enqueue(ids: Iterable[int]) -> None:
     """Queue pieces explicitly (used by `search sync` to repair drift)."""
     db.session.add_all(SearchQueueItem(piece_id=i) for i in ids)
-
-
-class DrainWorker:
-    """A daemon thread per process that drains after commits, and every few seconds in any case."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.wake = threading.Event()
-        self.thread: threading.Thread | None = None
-
-    def notify(self) -> None:
-        if self.thread is None or not self.thread.is_alive():
-            self.thread = threading.Thread(target=self._run, name="search-drain", daemon=True)
-            self.thread.start()
-        self.wake.set()
-
-    def _run(self) -> None:
-        while True:
-            self.wake.wait(timeout=self.app.config["SEARCH_DRAIN_INTERVAL"])
-            self.wake.clear()
-            with self.app.app_context():
-                try:
-                    drain_all()
-                except Exception:
-                    log.exception("Search drain failed; the queue keeps its rows.")
-                finally:
-                    db.session.remove()
-
-
-def schedule_drain() -> None:
-    """Called after a commit that queued pieces: drain now (tests), in the background, or not at all."""
-    mode = current_app.config["SEARCH_DRAIN"]
-    if mode == "inline" or (mode == "background" and not has_request_context()):
-        drain_all()  # commands and tests index before they finish
-    elif mode == "background":
-        current_app.extensions["search_worker"].notify()
-
-
-def init_app(app: Flask) -> None:
-    """Give the app its drain worker and make every commit that queues pieces schedule a drain."""
-    app.extensions["search_worker"] = DrainWorker(app)
-    attach(schedule_drain)
-
-
-def status() -> dict:
-    """For /healthz: index document count and queue length, or the error."""
-    try:
-        return {"status": "ok", "documents": searcher().doc_count(), "queue": queue_length()}
-    except Exception as error:  # report, never raise, from a health check
-        return {"status": "error", "error": error.__class__.__name__}

@@ -1,6 +1,5 @@
 """Searching pieces: any user input becomes a safe query; results come with snippets and facet counts."""
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -8,9 +7,8 @@ from functools import lru_cache
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
-from whoosh.analysis.filters import STOP_WORDS
 from whoosh.lang.porter import stem as porter_stem
-from whoosh.query import And, Every, FuzzyTerm, Or, Phrase, Query, Term
+from whoosh.query import And, Every, Query, Term
 
 from livinglab.extensions import db
 from livinglab.indicators.queries import default_framework
@@ -18,16 +16,12 @@ from livinglab.pieces.models import Piece, PieceIndicator, PieceStatus
 from livinglab.pieces.queries import QueryFilters
 from livinglab.regencies.models import Province, Regency
 from livinglab.search import index
-from livinglab.search.analysis import STOPWORDS_ID, english_analyzer, indonesian_analyzer, stem_id, synonyms
+from livinglab.search.analysis import stem_id
 from livinglab.search.documents import plain_text
+from livinglab.search.planner import MAX_CORRECTED, MAX_QUERY, WORD, QueryPlan, fuzzy, plan
 
-MAX_QUERY = 200
+POSTINGS_FLOOR = 2_000
 FACETS = ("kind", "domain", "indicator", "province", "regency", "year", "language")
-_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
-_PHRASE = re.compile(r'"([^"]+)"')
-_CODE = re.compile(r"^[A-Za-z]\d{1,3}$")  # indicator codes such as I45 or P05
-_ID, _EN = indonesian_analyzer(), english_analyzer()
-STOPWORDS = STOPWORDS_ID | STOP_WORDS  # a query word that is a stop word in either language is skipped
 
 
 @dataclass
@@ -58,76 +52,12 @@ class SearchResults:
     suggestion: str | None = None
     corrected: bool = False
     available: bool = True
+    ignored: list[str] = field(default_factory=list)
 
 
 @lru_cache(maxsize=50_000)
 def stem_en(word: str) -> str:
     return porter_stem(word)
-
-
-def _tokens(analyzer, text: str) -> list[str]:
-    return [t.text for t in analyzer(text)]
-
-
-def _word_query(word: str) -> Query | None:
-    """Everything a single word may match: Indonesian roots, English stems, codes and expansions."""
-    if len(word) < 2 or word.lower() in STOPWORDS:
-        return None
-    clauses: list[Query] = []
-    for stem in _tokens(_ID, word):
-        clauses += [Term("title", stem), Term("text", stem)]
-    for stem in _tokens(_EN, word):
-        clauses += [Term("title_en", stem), Term("text_en", stem)]
-    if _CODE.match(word):
-        clauses.append(Term("codes", word.lower()))
-    expansion = synonyms().get(word.lower())
-    if expansion:
-        roots = _tokens(_ID, expansion)
-        if roots:
-            clauses.append(And([Or([Term("title", r), Term("text", r)]) for r in roots]))
-    return Or(clauses) if clauses else None  # a stop word in both languages adds nothing
-
-
-def _phrase_query(phrase: str) -> Query | None:
-    roots = _tokens(_ID, phrase)
-    if not roots:
-        return None
-    if len(roots) == 1:
-        return Or([Term("title", roots[0]), Term("text", roots[0])])
-    return Or([Phrase("title", roots), Phrase("text", roots)])
-
-
-def _expansions() -> dict[tuple[str, ...], str]:
-    """Expansion word sequence → the acronym it stands for (the reverse of the synonym list)."""
-    return {tuple(expansion.split()): term for term, expansion in synonyms().items() if " " in expansion}
-
-
-def _words_query(words: list[str]) -> list[Query]:
-    """One part per word; a written-out expansion also matches its acronym ("tanda tangan elektronik" → tte)."""
-    expansions, parts, position = _expansions(), [], 0
-    while position < len(words):
-        for sequence, acronym in expansions.items():
-            if tuple(w.lower() for w in words[position:position + len(sequence)]) == sequence:
-                spelled = [q for q in (_word_query(w) for w in sequence) if q is not None]
-                parts.append(Or([_word_query(acronym), And(spelled)]))
-                position += len(sequence)
-                break
-        else:
-            parts.append(_word_query(words[position]))
-            position += 1
-    return [part for part in parts if part is not None]
-
-
-def parse(text: str) -> tuple[Query, list[str]]:
-    """A query for any input (quotes, operators and field syntax are taken as plain words); and the words."""
-    text = text[:MAX_QUERY]
-    phrases = _PHRASE.findall(text)
-    rest = _PHRASE.sub(" ", text)
-    words = [w for w in _WORD.findall(rest) if w not in ("AND", "OR", "NOT")]
-    parts = [q for q in (_phrase_query(p) for p in phrases) if q is not None] + _words_query(words)
-    if not parts:
-        return Every(), []
-    return (parts[0] if len(parts) == 1 else And(parts)), [*words, *(w for p in phrases for w in _WORD.findall(p))]
 
 
 def _filter_query(filters: SearchFilters) -> Query | None:
@@ -168,25 +98,21 @@ def _run(searcher, query: Query, filters: SearchFilters, limit: int, newest: boo
 
 
 def suggest(searcher, words: list[str]) -> str | None:
-    """A corrected query from the index's own vocabulary, when some word is probably misspelt."""
+    """A corrected query from the index's own vocabulary, when some word is probably misspelt.
+
+    Only the first MAX_CORRECTED unknown words are looked up (each lookup walks the vocabulary)."""
     corrector = searcher.corrector("words")
-    corrected, changed = [], False
+    corrected, changed, lookups = [], False, 0
     for word in words:
         lower = word.lower()
-        if len(lower) < 4 or not lower.isalpha():
+        if len(lower) < 4 or not lower.isalpha() or lookups == MAX_CORRECTED or searcher.doc_frequency("words", lower):
             corrected.append(word)
             continue
-        options = [] if searcher.doc_frequency("words", lower) else corrector.suggest(lower, limit=1, maxdist=2, prefix=1)
+        lookups += 1
+        options = corrector.suggest(lower, limit=1, maxdist=2, prefix=1)
         corrected.append(options[0] if options else word)
         changed |= bool(options)
     return " ".join(corrected) if changed else None
-
-
-def _fuzzy(words: list[str]) -> Query:
-    """Each word, or anything in the vocabulary one or two edits away from it."""
-    parts = [Or([FuzzyTerm("words", w.lower(), maxdist=2 if len(w) > 6 else 1, prefixlength=1), exact])
-             for w in words if (exact := _word_query(w)) is not None]
-    return And(parts) if parts else Every()
 
 
 def snippet(text: str, words: list[str], language: str, width: int = 32) -> Markup:
@@ -200,7 +126,7 @@ def snippet(text: str, words: list[str], language: str, width: int = 32) -> Mark
     # An affixed word still contains its root (minus a first letter some prefixes swallow), so only
     # words that contain a root's tail are stemmed at all.
     tails = {t[1:] for t in targets if len(t) > 2}
-    tokens = list(_WORD.finditer(text))
+    tokens = list(WORD.finditer(text))
     matched: dict[str, bool] = {}
     for word in {m.group().lower() for m in tokens}:
         matched[word] = word in targets or (any(tail in word for tail in tails) and stem(word) in targets)
@@ -259,16 +185,27 @@ class IndexAnswer:
     words: list[str]
     suggestion: str | None = None
     corrected: bool = False
+    ignored: list[str] = field(default_factory=list)
+
+
+def planned(searcher, text: str) -> QueryPlan:
+    """The plan of `text` against this index: after the rarest part, parts walking more postings together
+    than half the documents (or POSTINGS_FLOOR in a small index, where everything is cheap) are left out."""
+    def cost(query: Query) -> int:
+        return sum(searcher.doc_frequency(name, term) for name, term in query.iter_all_terms())
+
+    return plan(text, cost, max(POSTINGS_FLOOR, searcher.doc_count_all() // 2))
 
 
 def ask_index(searcher, text: str, filters: SearchFilters, page: int, per_page: int, newest: bool) -> IndexAnswer:
     """Match, correct when nothing matches, count facets and rank one page (no database involved)."""
-    query, words = parse(text)
+    first = planned(searcher, text)
+    query, words = first.query, first.words
     docs = _matching(searcher, query, filters)
     suggestion, corrected = None, False
     if not docs and words:
-        suggestion = suggest(searcher, words)
-        retry = parse(suggestion)[0] if suggestion else _fuzzy(words)
+        suggestion = suggest(searcher, first.matched_words)
+        retry = planned(searcher, suggestion).query if suggestion else fuzzy(first.matched_words, searcher.reader())
         docs = _matching(searcher, retry, filters)
         if docs:
             query, corrected = retry, True
@@ -277,7 +214,7 @@ def ask_index(searcher, text: str, filters: SearchFilters, page: int, per_page: 
             suggestion = None
     results = _run(searcher, query, filters, page * per_page, newest) if docs else []
     ids = [int(hit["id"]) for hit in results[(page - 1) * per_page: page * per_page]]
-    return IndexAnswer(ids, len(docs), count_facets(searcher, docs), words, suggestion, corrected)
+    return IndexAnswer(ids, len(docs), count_facets(searcher, docs), words, suggestion, corrected, first.ignored)
 
 
 def facet_labels(facets: dict[str, list[tuple[str, int]]]) -> dict[str, dict]:
@@ -304,6 +241,6 @@ def search_pieces(text: str, filters: SearchFilters, page: int = 1, per_page: in
         outcome.available = False
         return outcome
     outcome.total, outcome.facets = answer.total, answer.facets
-    outcome.suggestion, outcome.corrected = answer.suggestion, answer.corrected
+    outcome.suggestion, outcome.corrected, outcome.ignored = answer.suggestion, answer.corrected, answer.ignored
     outcome.hits = [Hit(piece, _snippet(piece, answer.words)) for piece in _load(answer.ids)]
     return outcome

@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, SecurityErro
 
 from livinglab.accounts.views import too_many_requests
 from livinglab.extensions import db
+from livinglab.search.views import too_many_searches
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Please check what you sent and try again.")),
@@ -42,6 +43,8 @@ def handle_http_error(error: HTTPException):
         return error
     if code == 429 and request.endpoint in ("accounts.login", "accounts.register", "accounts.forgot_password"):
         return too_many_requests()
+    if code == 429 and request.endpoint == "search.index":
+        return too_many_searches()
     return render_error(code)
 
 

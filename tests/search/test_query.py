@@ -96,4 +96,4 @@ def test_header_search_box_on_every_page(client, make_piece):
 def test_healthz_reports_index_and_queue(client, make_piece):
     make_piece()
     search = client.get("/healthz").json["search"]
-    assert search == {"status": "ok", "documents": 1, "queue": 0}
+    assert search == {"status": "ok", "documents": 1, "queue": 0, "oldest_queued_seconds": None}

@@ -1,0 +1,92 @@
+"""The query planner's budget: how many words are considered, matched, corrected and widened."""
+
+from whoosh.query import And, Term
+
+from livinglab.search import planner, query
+from livinglab.search.planner import MAX_CORRECTED, MAX_FUZZY, MAX_WORDS, fuzzy, plan
+from livinglab.search.query import SearchFilters, search_pieces, suggest
+
+NONSENSE = "qwrtplk zxvbnmq plmokij uhbygvt rdxesz wqazsx edcrfv tgbyhn ujmikl olpkmj"
+
+
+def _terms(query, field: str) -> set[str]:
+    return {text for name, text in query.iter_all_terms() if name == field}
+
+
+def test_at_most_max_words_are_considered_and_the_rest_is_reported():
+    words = [f"kata{chr(97 + n)}" for n in range(25)]
+    result = plan(" ".join(words))
+    assert result.words == words[:MAX_WORDS] and result.ignored == words[MAX_WORDS:]
+    assert _terms(result.query, "text") <= {w.lower() for w in words[:MAX_WORDS]}
+
+
+def test_phrase_words_count_towards_the_budget():
+    result = plan('"satu dua tiga empat lima enam tujuh delapan" sembilan')
+    assert len(result.words) == MAX_WORDS and result.ignored == ["tujuh", "delapan", "sembilan"]
+
+
+def test_the_broadest_words_are_left_out_once_the_postings_budget_is_spent():
+    postings = {"izin": 10, "daerah": 900, "layanan": 800, "data": 700}
+    cost = lambda part: max(postings.get(text, 0) for _, text in part.iter_all_terms())  # noqa: E731
+    result = plan("daerah layanan izin data", cost=cost, budget=1000)
+    assert _terms(result.query, "text") == {"izin", "data"}  # the rarest always, then what fits
+    assert result.left_out == ["layanan", "daerah"] and result.matched_words == ["izin", "data"]
+    assert plan("daerah layanan", cost=cost, budget=0).left_out == ["daerah"]  # one part is always matched
+
+
+def test_a_small_index_keeps_every_word(make_piece):
+    make_piece(title="Layanan data daerah terpadu", summary="Layanan data daerah.")
+    assert search_pieces("layanan data daerah terpadu", SearchFilters()).total == 1
+
+
+class _Searcher:
+    """Counts the corrector's vocabulary walks; knows no word at all."""
+
+    def __init__(self) -> None:
+        self.lookups: list[str] = []
+
+    def corrector(self, field: str):
+        return self
+
+    def suggest(self, word: str, **options) -> list[str]:
+        self.lookups.append(word)
+        return []
+
+    def doc_frequency(self, field: str, word: str) -> int:
+        return 0
+
+
+def test_did_you_mean_looks_up_at_most_max_corrected_words():
+    searcher = _Searcher()
+    assert suggest(searcher, NONSENSE.split()) is None
+    assert searcher.lookups == NONSENSE.split()[:MAX_CORRECTED]
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.widened: list[str] = []
+
+    def terms_within(self, field: str, word: str, maxdist: int, prefix: int = 0) -> list[str]:
+        self.widened.append(word)
+        return [word + "x"]
+
+
+def test_the_typo_retry_widens_at_most_max_fuzzy_words():
+    reader = _Reader()
+    retry = fuzzy(NONSENSE.split(), reader)
+    assert reader.widened == NONSENSE.split()[:MAX_FUZZY]
+    assert isinstance(retry, And) and len(retry.subqueries) == len(NONSENSE.split())
+    assert _terms(retry, "words") == {w + "x" for w in NONSENSE.split()[:MAX_FUZZY]}
+
+
+def test_the_typo_retry_still_finds_a_misspelt_word(make_piece, monkeypatch):
+    monkeypatch.setattr(query, "MAX_CORRECTED", 0)  # no "did you mean": the fuzzy retry has to find it
+    piece = make_piece(title="Kolaborasi perguruan tinggi")
+    results = search_pieces("kolaboarsi", SearchFilters())
+    assert results.corrected and results.suggestion is None and [h.piece.id for h in results.hits] == [piece.id]
+
+
+def test_the_page_says_which_words_were_not_searched(client, make_piece):
+    make_piece(title="Perizinan daring")
+    html = client.get("/search", query_string={"q": "perizinan " + NONSENSE}).text
+    assert "tgbyhn ujmikl olpkmj" in html.split('id="search-ignored"')[1].split("</p>")[0]
