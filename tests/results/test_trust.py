@@ -163,7 +163,8 @@ def test_a_correction_judges_again_and_keeps_the_history(client, sumedang):
 
 @pytest.mark.parametrize("computed, published, expected", [
     ("2.5995", None, "Baik"), ("2.5949", None, "Cukup"), ("3.4995", None, "Sangat Baik"),
-    ("3.4949", None, "Baik"), ("4.1950", None, "Memuaskan"), ("1.7949", None, "Kurang"), ("1.7950", None, "Cukup"),
+    ("3.4949", None, "Baik"), ("4.1950", None, "Memuaskan"), ("4.1949", None, "Sangat Baik"), ("1.7949", None, "Kurang"),
+    ("1.7950", None, "Cukup"),
     ("2.6100", "2.59", "Cukup"), ("2.5900", "2.60", "Baik"),
 ])
 def test_the_predicate_is_read_from_the_index_as_shown(content, computed, published, expected):
