@@ -44,7 +44,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from livinglab.notifications import views as notifications_views
     from livinglab.pieces import permissions as pieces_permissions, queries as pieces_queries, views as pieces_views
     from livinglab.regencies import cli as regencies_cli, views as regencies_views
-    from livinglab.results import cli as results_cli, impact, views as results_views
+    from livinglab.results import (  # noqa: F401  (templating adds template helpers)
+        cli as results_cli, impact, templating as results_templating, views as results_views,
+    )
     from livinglab.search import cli as search_cli, views as search_views, worker as search_worker
     from livinglab.site import errors, guards, headers, i18n, views as site_views
 

@@ -163,9 +163,8 @@ def _trimmed(line: int, row: list) -> list:
 def _csv_rows(content: bytes) -> Iterator[Row]:
     text = _decode(content)
     first, _sep, rest = text.partition("\n")
-    offset = 0
     if re.fullmatch(r"sep=.\r?", first):  # Excel's hint line: it is not shown, so rows count from the next
-        delimiter, text, offset = first[4], rest, 1
+        delimiter, text = first[4], rest
     else:
         delimiter = _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

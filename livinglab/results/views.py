@@ -15,22 +15,19 @@ from wtforms import HiddenField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from livinglab.accounts.forms import length, required
-from livinglab.commitments.models import Commitment, lab_today
+from livinglab.commitments import services as commitment_services, views as commitment_views
+from livinglab.commitments.forms import RecordedCommitmentForm
+from livinglab.commitments.models import lab_today
 from livinglab.commitments.permissions import can_import_progress
 from livinglab.commitments.services import use_once
 from livinglab.evaluations import services as evaluations
-from livinglab.commitments import services as commitment_services, views as commitment_views
-from livinglab.commitments.forms import RecordedCommitmentForm
 from livinglab.evaluations.queries import evaluation_of_year
-from livinglab.indicators.queries import load_crosswalk
-from livinglab.results.frameworks import replaced_versions
-from livinglab.results.judging import judge_commitment, judgements_of
-from livinglab.results.models import Judgement
-from livinglab.results.services import import_results
-from livinglab.site.i18n import localized
 from livinglab.extensions import db
-from livinglab.indicators.queries import all_frameworks, framework_by_code, framework_for_year
+from livinglab.indicators.queries import all_frameworks, framework_by_code, framework_for_year, load_crosswalk
 from livinglab.regencies.models import Regency
+from livinglab.results.frameworks import replaced_versions
+from livinglab.results.judging import judge_commitment
+from livinglab.results.services import import_results
 from livinglab.sheets import SheetError, csv_bytes, read_upload
 
 bp = Blueprint("scores", __name__, url_prefix="/coordinator/scores")
@@ -115,44 +112,6 @@ def _apply(form: ScoresForm):
     flash(_("%(num)d evaluations stored; %(judged)d commitments judged against them.", num=len(summary.stored),
             judged=len(summary.judged)), "success")
     return redirect(url_for("coordinator.index"))
-
-
-@bp.app_template_global()
-def provenance_label(provenance: str, source: str = "") -> str:
-    """Where a level or an index comes from, in words: official results never include synthetic demo data."""
-    if provenance == "synthetic_demo":
-        return _("synthetic demo result")
-    if provenance == "self_assessed":
-        return _("self-assessed")
-    return _("official result: %(source)s", source=source) if source else _("official result")
-
-
-@bp.app_template_global()
-def judgements_for(commitment: Commitment) -> list[Judgement]:
-    return judgements_of(commitment)
-
-
-@bp.app_template_global()
-def crosswalk_readings(judgement: Judgement) -> str:
-    """"I05 → P14, I42 → P19 + P20" for the targets read through the crosswalk; empty when none was."""
-    pairs = [f"{d['indicator']} → {' + '.join(d['read_from'])}" for d in judgement.details
-             if d.get("read_from") and d["read_from"] != [d["indicator"]]]
-    return ", ".join(pairs)
-
-
-@bp.app_template_global()
-def judgement_promise(commitment: Commitment) -> str:
-    """What the commitment waits for: the results of its due year, in the framework in force that year."""
-    year = commitment.due_on.year
-    framework = framework_for_year(year)
-    if framework is None:
-        return _("The outcome is judged when the results of %(year)d are imported.", year=year)
-    text = _("The outcome is judged when the results of %(year)d are imported, on %(framework)s, the framework in "
-             "force that year.", year=year, framework=localized(framework, "name"))
-    if any(t.indicator.framework_id != framework.id for t in commitment.targets):
-        text += " " + _("Indicators of another framework are read through the crosswalk; when an indicator has "
-                        "several counterparts, the lowest of their levels counts.")
-    return text
 
 
 @results_bp.get("/frameworks")

@@ -1,0 +1,48 @@
+"""Template helpers of the results: where a level comes from, a commitment's judgements, what it waits for."""
+
+from flask_babel import gettext as _
+
+from livinglab.commitments.models import Commitment
+from livinglab.indicators.queries import framework_for_year
+from livinglab.results.judging import judgements_of
+from livinglab.results.models import Judgement
+from livinglab.results.views import bp
+from livinglab.site.i18n import localized
+
+
+@bp.app_template_global()
+def provenance_label(provenance: str, source: str = "") -> str:
+    """Where a level or an index comes from, in words: official results never include synthetic demo data."""
+    if provenance == "synthetic_demo":
+        return _("synthetic demo result")
+    if provenance == "self_assessed":
+        return _("self-assessed")
+    return _("official result: %(source)s", source=source) if source else _("official result")
+
+
+@bp.app_template_global()
+def judgements_for(commitment: Commitment) -> list[Judgement]:
+    return judgements_of(commitment)
+
+
+@bp.app_template_global()
+def crosswalk_readings(judgement: Judgement) -> str:
+    """"I05 → P14, I42 → P19 + P20" for the targets read through the crosswalk; empty when none was."""
+    pairs = [f"{d['indicator']} → {' + '.join(d['read_from'])}" for d in judgement.details
+             if d.get("read_from") and d["read_from"] != [d["indicator"]]]
+    return ", ".join(pairs)
+
+
+@bp.app_template_global()
+def judgement_promise(commitment: Commitment) -> str:
+    """What the commitment waits for: the results of its due year, in the framework in force that year."""
+    year = commitment.due_on.year
+    framework = framework_for_year(year)
+    if framework is None:
+        return _("The outcome is judged when the results of %(year)d are imported.", year=year)
+    text = _("The outcome is judged when the results of %(year)d are imported, on %(framework)s, the framework in "
+             "force that year.", year=year, framework=localized(framework, "name"))
+    if any(t.indicator.framework_id != framework.id for t in commitment.targets):
+        text += " " + _("Indicators of another framework are read through the crosswalk; when an indicator has "
+                        "several counterparts, the lowest of their levels counts.")
+    return text
