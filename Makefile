@@ -8,7 +8,7 @@ PYTEST_ARGS ?= -n 2
 FLASK := $(BIN)/flask --app wsgi
 CATALOG := livinglab/translations
 
-.PHONY: run test install translations extract-messages update-messages setup-db clean bench-search bench-search-worst bench-commitments bench-evaluations
+.PHONY: run test lint install translations extract-messages update-messages setup-db clean bench-search bench-search-worst bench-commitments bench-evaluations
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,12 @@ run: setup-db
 	@FLASK_DEBUG=1 $(FLASK) demo logins
 	FLASK_DEBUG=1 DEMO_MODE=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: install
+test: install lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Lint rules in ruff.toml; the package layers in .importlinter (see docs/architecture.md).
+lint: install
+	$(BIN)/ruff check .
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -80,7 +80,9 @@ def main() -> None:
                 db.session.execute(delete(EvaluationScore))
                 db.session.execute(delete(Evaluation))
                 db.session.commit()
-                times["read the CSV (reference)"].append(timed(lambda: list(csv.reader(io.StringIO(content.decode()))))[0])
+                times["read the CSV (reference)"].append(
+                    timed(lambda: list(csv.reader(io.StringIO(content.decode()))))[0]
+                )
                 elapsed, checked = timed(lambda: services.read_sheet("hasil.csv", content, year))
                 assert not checked.problems and len(checked.rows) == 514
                 times["check a new sheet"].append(elapsed)
@@ -96,7 +98,7 @@ def main() -> None:
                 elapsed, fixed = timed(lambda: services.read_sheet("hasil.csv", corrected, year))
                 assert fixed.count("changed") == 514
                 times["check a corrected sheet"].append(elapsed)
-                times["store the corrections"].append(timed(lambda: store(fixed.rows))[0])
+                times["store the corrections"].append(timed(lambda rows=fixed.rows: store(rows))[0])
             db.session.remove()
             db.drop_all()
     reference = statistics.median(times["read the CSV (reference)"])

@@ -65,16 +65,23 @@ def queries(vocab: list[str], seed: int = 11) -> dict[str, list[str]]:
         "1 term": rng.sample(mid, 15),
         "2 terms": [" ".join(rng.sample(mid, 2)) for _ in range(15)],
         "3 terms": [" ".join(rng.sample(mid[:200], 3)) for _ in range(15)],
-        "phrase": [f'"{a} {b}"' for a, b in zip(rng.sample(mid[:100], 15), rng.sample(mid[:100], 15))],
+        "phrase": [f'"{a} {b}"' for a, b in zip(rng.sample(mid[:100], 15), rng.sample(mid[:100], 15), strict=False)],
         "typo": typo,
     }
 
 
 def livinglab_document(doc: dict) -> dict:
     text = f"{doc['summary']} {doc['body']}"
-    return {"id": doc["id"], "title": doc["title"], "text": text, "title_en": "", "text_en": "",
-            "words": f"{doc['title']} {text}", "codes": doc["indicator"],
-            **{k: doc[k] for k in ("kind", "domain", "indicator", "province", "regency", "year", "language", "published")}}
+    return {
+        "id": doc["id"],
+        "title": doc["title"],
+        "text": text,
+        "title_en": "",
+        "text_en": "",
+        "words": f"{doc['title']} {text}",
+        "codes": doc["indicator"],
+        **{k: doc[k] for k in ("kind", "domain", "indicator", "province", "regency", "year", "language", "published")},
+    }
 
 
 def build_whoosh(folder: Path, schema, documents, to_document, procs: int, compound: bool = True) -> float:
@@ -144,7 +151,9 @@ def default_runner(searcher):
 def build_fts5(path: Path, documents) -> tuple[sqlite3.Connection, float]:
     analyzer = indonesian_analyzer()
     connection = sqlite3.connect(path)
-    connection.execute("CREATE TABLE docs (id INTEGER PRIMARY KEY, kind TEXT, indicator TEXT, province TEXT, year TEXT)")
+    connection.execute(
+        "CREATE TABLE docs (id INTEGER PRIMARY KEY, kind TEXT, indicator TEXT, province TEXT, year TEXT)"
+    )
     connection.execute("CREATE VIRTUAL TABLE fts USING fts5(title, body, tokenize='unicode61')")
     started = time.perf_counter()
     rows, texts = [], []
@@ -232,7 +241,9 @@ def bench(size: int, repeat: int, procs: int, work: Path) -> list[str]:
         else:
             schema, to_doc = (default_schema(), default_document) if name == "whoosh-default" else (
                 livinglab_schema(), livinglab_document)
-            seconds = build_whoosh(target, schema, corpus(size, vocab), to_doc, procs, compound=name == "whoosh-default")
+            seconds = build_whoosh(
+                target, schema, corpus(size, vocab), to_doc, procs, compound=name == "whoosh-default"
+            )
             searcher = whoosh_index.open_dir(str(target)).searcher()
             run = default_runner(searcher) if name == "whoosh-default" else livinglab_runner(searcher, bodies)
             close = searcher.close
@@ -248,9 +259,13 @@ def bench(size: int, repeat: int, procs: int, work: Path) -> list[str]:
     lines.append("|---|---|---|---|" + "---|" * len(mix))
     for name, (seconds, bytes_, timings) in engines.items():
         cells = [f"{timings[q][0]:.1f} / {timings[q][1]:.1f} (×{timings[q][0] / baseline[q][0]:.2f})" for q in mix]
-        lines.append(f"| {name} | {seconds:.1f} | {size / seconds:,.0f} | {bytes_ / 1e6:.0f} | " + " | ".join(cells) + " |")
-    lines.append(f"\nlivinglab: one publish (update one document + commit) takes {extra[0] * 1000:.0f} ms (median of 5);"
-                 f" a fresh worker process answering the query mix peaks at {extra[1]} MB.")
+        lines.append(
+            f"| {name} | {seconds:.1f} | {size / seconds:,.0f} | {bytes_ / 1e6:.0f} | " + " | ".join(cells) + " |"
+        )
+    lines.append(
+        f"\nlivinglab: one publish (update one document + commit) takes {extra[0] * 1000:.0f} ms (median of 5);"
+        f" a fresh worker process answering the query mix peaks at {extra[1]} MB."
+    )
     return lines
 
 

@@ -19,12 +19,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from search_bench import build_whoosh, corpus, livinglab_document, queries, vocabulary  # noqa: E402
 from whoosh import index as whoosh_index  # noqa: E402
 
 from livinglab.search.analysis import STOPWORDS_ID, stem_id  # noqa: E402
 from livinglab.search.documents import schema as livinglab_schema  # noqa: E402
 from livinglab.search.query import SearchFilters, ask_index, snippet  # noqa: E402
-from search_bench import build_whoosh, corpus, livinglab_document, queries, vocabulary  # noqa: E402
 
 LIMIT = 3.0
 

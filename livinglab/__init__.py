@@ -8,8 +8,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import config
 from livinglab.extensions import babel, csrf, db, limiter, migrate
 from livinglab.pagination import BoundedIntConverter, page_link_args
-from livinglab.site.forms import error_items, hidden_fields
 from livinglab.rendering import render_markdown
+from livinglab.site.forms import error_items, hidden_fields
 
 
 class InsecureConfigError(RuntimeError):
@@ -35,17 +35,28 @@ def create_app(overrides: dict | None = None) -> Flask:
     from livinglab.audit import views as audit_views
     from livinglab.comments import moderation, views as comments_views  # noqa: F401  (moderation adds routes)
     from livinglab.commitments import (  # noqa: F401  (milestones and templating add routes and helpers)
-        cli as commitments_cli, dashboard, milestones, permissions as commitments_permissions,
-        queries as commitments_queries, templating, views as commitments_views,
+        cli as commitments_cli,
+        dashboard,
+        milestones,
+        permissions as commitments_permissions,
+        queries as commitments_queries,
+        templating,
+        views as commitments_views,
     )
     from livinglab.demo import cli as demo_cli
     from livinglab.indicators import cli as indicators_cli, views as indicators_views
-    from livinglab.notifications import access as notifications_access, cli as notifications_cli
-    from livinglab.notifications import views as notifications_views
+    from livinglab.notifications import (
+        access as notifications_access,
+        cli as notifications_cli,
+        views as notifications_views,
+    )
     from livinglab.pieces import permissions as pieces_permissions, queries as pieces_queries, views as pieces_views
     from livinglab.regencies import cli as regencies_cli, views as regencies_views
     from livinglab.results import (  # noqa: F401  (templating adds template helpers)
-        cli as results_cli, impact, templating as results_templating, views as results_views,
+        cli as results_cli,
+        impact,
+        templating as results_templating,
+        views as results_views,
     )
     from livinglab.search import cli as search_cli, views as search_views, worker as search_worker
     from livinglab.site import errors, guards, headers, i18n, views as site_views

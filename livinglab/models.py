@@ -2,6 +2,7 @@
 
 from livinglab.accounts.models import EmailFrequency, Role, User
 from livinglab.audit.models import AuditEvent
+from livinglab.comments.models import Comment, CommentBlock, Flag, FlagReason, FlagResolution
 from livinglab.commitments.models import (
     BaselineSource,
     Commitment,
@@ -13,7 +14,6 @@ from livinglab.commitments.models import (
     ProgressUpdate,
     StatusChange,
 )
-from livinglab.comments.models import Comment, CommentBlock, Flag, FlagReason, FlagResolution
 from livinglab.evaluations.models import Evaluation, EvaluationScore, ResultImport
 from livinglab.indicators.models import Aspect, CrosswalkLink, Domain, Framework, Indicator, Level, PredicateBand
 from livinglab.notifications.models import Follow, Notification, NotificationKind

@@ -63,7 +63,7 @@ class _MentionPattern(InlineProcessor):
         super().__init__(MENTION)
         self.profiles, self.found = profiles, found
 
-    def handleMatch(self, match, data):  # noqa: N802 (Markdown's name)
+    def handleMatch(self, match, data):
         handle = match.group(1).lower()
         if handle not in self.profiles:
             return None, None, None
@@ -78,7 +78,7 @@ class _BareUrlPattern(InlineProcessor):
 
     ANCESTOR_EXCLUDES = ("a",)
 
-    def handleMatch(self, match, data):  # noqa: N802 (Markdown's name)
+    def handleMatch(self, match, data):
         link = etree.Element("a", {"href": match.group(1)})
         link.text = AtomicString(match.group(1))
         return link, match.start(1), match.end(1)
@@ -91,7 +91,7 @@ class _Links(Extension):
         super().__init__()
         self.profiles, self.found = profiles, found
 
-    def extendMarkdown(self, md):  # noqa: N802 (Markdown's name)
+    def extendMarkdown(self, md):
         md.inlinePatterns.register(_BareUrlPattern(BARE_URL), "bare_url", 96)
         if self.profiles:
             md.inlinePatterns.register(_MentionPattern(self.profiles, self.found), "mention", 95)

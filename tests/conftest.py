@@ -1,11 +1,11 @@
 """Shared fixtures: the app on SQLite or PostgreSQL, a client, and factories."""
 
 import itertools
-from contextlib import contextmanager
-from datetime import timedelta
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -193,8 +193,17 @@ def make_indicator(app: Flask) -> Callable[..., Indicator]:
         if framework is None:
             framework = Framework(code="test-framework", name_id="Kerangka Uji", name_en="Test framework",
                                   regulation="Permen Uji", first_year=2021, is_default=True)
-            domain = Domain(framework=framework, number=1, name_id="Domain Uji", name_en="Test domain", weight_percent=100)
-            Aspect(framework=framework, domain=domain, number=1, name_id="Aspek Uji", name_en="Test aspect", weight_percent=100)
+            domain = Domain(
+                framework=framework, number=1, name_id="Domain Uji", name_en="Test domain", weight_percent=100
+            )
+            Aspect(
+                framework=framework,
+                domain=domain,
+                number=1,
+                name_id="Aspek Uji",
+                name_en="Test aspect",
+                weight_percent=100,
+            )
             db.session.add(framework)
             db.session.flush()
         number = next(_counter)

@@ -1,6 +1,7 @@
 """The application as a whole: configuration, health, security headers, error pages, page weight."""
 
 import re
+from datetime import UTC
 
 import pytest
 from flask import abort
@@ -92,7 +93,9 @@ def test_forms_refuse_a_missing_csrf_token(database_url, tmp_path_factory):
     assert "Formulir sudah kedaluwarsa" in response.text
 
 
-@pytest.mark.parametrize("url", ["/", "/indicators", "/indicators/I01", "/regencies", "/regencies/3211", "/login", "/register"])
+@pytest.mark.parametrize(
+    "url", ["/", "/indicators", "/indicators/I01", "/regencies", "/regencies/3211", "/login", "/register"]
+)
 def test_pages_weigh_under_100_kb(client, content, url):
     response = client.get(url)
     assert response.status_code == 200
@@ -117,9 +120,9 @@ def test_foreign_keys_are_enforced_and_sqlite_uses_wal(app):
 
 
 def test_dates_and_numbers_follow_the_language(client, make_user, login_as):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    user = make_user(created_at=datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc))
+    user = make_user(created_at=datetime(2026, 11, 27, 3, 0, tzinfo=UTC))
     login_as(user)
     assert "27 November 2026" in client.get("/account").text
     client.get("/language/en")

@@ -1,16 +1,16 @@
 """The demo loader: every role, idempotent, labelled as demo."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from livinglab.accounts.models import Role, User
 from livinglab.comments.models import Comment
-from livinglab.commitments.models import Commitment, CommitmentStatus, Outcome, lab_today
-from livinglab.evaluations.models import Evaluation, EvaluationScore
 from livinglab.comments.queries import flagged_comments_count
+from livinglab.commitments.models import Commitment, CommitmentStatus, Outcome, lab_today
 from livinglab.demo.services import demo_logins, load_demo
+from livinglab.evaluations.models import Evaluation, EvaluationScore
 from livinglab.extensions import db
 from livinglab.notifications import services
 from livinglab.notifications.models import Notification
@@ -125,7 +125,10 @@ def test_demo_evaluations_agree_with_the_commitments_and_case_studies(app, conte
     case_studies = db.session.scalars(select(Piece).where(Piece.kind == PieceKind.CASE_STUDY)).all()
     for piece in case_studies:
         for target in (t for t in piece.targets if t.level_before and t.level_after):
-            for day, expected in ((piece.period_start_on, target.level_before), (piece.period_end_on, target.level_after)):
+            for day, expected in (
+                (piece.period_start_on, target.level_before),
+                (piece.period_end_on, target.level_after),
+            ):
                 found = level.get((piece.regency_code, day.year, target.indicator.code), expected)
                 if found != expected:
                     wrong.append((piece.regency_code, target.indicator.code, day.year, expected, found))

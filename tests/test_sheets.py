@@ -117,7 +117,7 @@ def _table(content: bytes, name: str = "lembar.csv", max_rows: int = 100) -> lis
 
 
 def test_a_semicolon_sheet_from_excel_with_bom_and_crlf():
-    content = codecs.BOM_UTF8 + 'id;text;percent\r\n7;"Rapat; tim dibentuk";"0,7"\r\n\r\n8;Perbup;70 %\r\n'.encode()
+    content = codecs.BOM_UTF8 + b'id;text;percent\r\n7;"Rapat; tim dibentuk";"0,7"\r\n\r\n8;Perbup;70 %\r\n'
     assert _table(content) == [(1, ["id", "text", "percent"]), (2, ["7", "Rapat; tim dibentuk", "0,7"]),
                                (4, ["8", "Perbup", "70 %"])]
 

@@ -47,7 +47,10 @@ class RegisterForm(FlaskForm):
     name = StringField(_l("Full name"), validators=[required(), length(2, 120)])
     email = EmailField(_l("E-mail address"), validators=[required(), valid_email(), length(3, 254)])
     regency = SelectField(
-        _l("Your regency or city (optional)"), validators=[Optional()], default="", invalid_choice_message=INVALID_CHOICE
+        _l("Your regency or city (optional)"),
+        validators=[Optional()],
+        default="",
+        invalid_choice_message=INVALID_CHOICE,
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 def utcnow() -> datetime:
     """Timezone-aware current time in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Role(enum.Enum):
@@ -128,4 +128,4 @@ class SignIn(db.Model):
 
 def as_utc(moment: datetime) -> datetime:
     """SQLite returns naive datetimes; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -9,9 +9,9 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from werkzeug.security import check_password_hash, generate_password_hash
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from livinglab.accounts.models import HANDLE_PATTERN, EmailFrequency, Role, User, utcnow

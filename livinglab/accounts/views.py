@@ -203,7 +203,9 @@ def users():
 def user_detail(user_id: int):
     user = load_user(user_id, can_edit_user)
     form = RoleForm(data={"role": user.role.value, "regency": user.regency_code or ""})
-    form.role.choices = [SelectChoice(r.value, services.ROLE_LABELS[r]) for r in Role if can_grant_role(current_user, r)]
+    form.role.choices = [
+        SelectChoice(r.value, services.ROLE_LABELS[r]) for r in Role if can_grant_role(current_user, r)
+    ]
     _regency_select(form.regency)
     if form.validate_on_submit():
         try:

@@ -83,7 +83,9 @@ def audit_label(event: AuditEvent) -> str:
     label = str(ACTION_LABELS.get(event.action, event.action))
     before, after = event.details.get("before"), event.details.get("after")
     if before and after:
-        changes = [f"{_readable(k, before.get(k))} → {_readable(k, after[k])}" for k in after if before.get(k) != after[k]]
+        changes = [
+            f"{_readable(k, before.get(k))} → {_readable(k, after[k])}" for k in after if before.get(k) != after[k]
+        ]
         label += f": {', '.join(str(c) for c in changes)}" if changes else ""
     if event.details.get("reason"):
         label += f" — {event.details['reason']}"

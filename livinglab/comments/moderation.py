@@ -11,7 +11,7 @@ from livinglab.comments import queries, services
 from livinglab.comments.forms import FLAG_REASON_LABELS, BlockForm, ConfirmForm, DismissForm, HideForm, RestoreForm
 from livinglab.comments.models import Comment, FlagReason
 from livinglab.comments.permissions import can_hide_comment, can_restore_comment, can_review_flags, load_comment
-from livinglab.comments.views import comment_url, bp
+from livinglab.comments.views import bp, comment_url
 from livinglab.extensions import db
 from livinglab.pagination import paginate
 

@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from livinglab.accounts.models import User
 from livinglab.comments.models import Comment, CommentBlock
-from livinglab.extensions import db
 from livinglab.comments.subjects import ThreadSubject, can_view_subject, is_closed, subject_of
+from livinglab.extensions import db
 
 
 def _active(user: User) -> bool:

@@ -84,9 +84,17 @@ def moderation_queue() -> Select:
 
 
 def hidden_comments() -> Select:
-    return (select(Comment).where(Comment.hidden_at.is_not(None))
-            .options(joinedload(Comment.author), joinedload(Comment.piece), joinedload(Comment.commitment), joinedload(Comment.hidden_by))
-            .order_by(Comment.hidden_at.desc(), Comment.id.desc()))
+    return (
+        select(Comment)
+        .where(Comment.hidden_at.is_not(None))
+        .options(
+            joinedload(Comment.author),
+            joinedload(Comment.piece),
+            joinedload(Comment.commitment),
+            joinedload(Comment.hidden_by),
+        )
+        .order_by(Comment.hidden_at.desc(), Comment.id.desc())
+    )
 
 
 def blocks() -> Select:

@@ -11,9 +11,6 @@ from livinglab.accounts.queries import users_by_handles
 from livinglab.audit.services import record_event
 from livinglab.comments.models import Comment, CommentBlock, Flag, FlagReason, FlagResolution
 from livinglab.comments.permissions import can_comment, can_delete_comment, can_edit_comment, can_flag_comment
-from livinglab.extensions import db
-from livinglab.notifications import services as notifications
-from livinglab.notifications.models import NotificationKind
 from livinglab.comments.subjects import (
     ThreadSubject,
     can_view_subject,
@@ -23,6 +20,9 @@ from livinglab.comments.subjects import (
     notification_subject,
     subject_of,
 )
+from livinglab.extensions import db
+from livinglab.notifications import services as notifications
+from livinglab.notifications.models import NotificationKind
 from livinglab.rendering import mention_candidates, plain_text, render_markdown
 
 DUPLICATE_WINDOW = timedelta(minutes=10)

@@ -78,8 +78,11 @@ def chart_csv(chart: str):
     if chart not in reads:
         abort(404)
     rows = reads[chart](filters, lab_today())
-    return csv_response(f"kemajuan-{chart}.csv", ["key", "label", "commitments", "mean_percent", "achieved_or_verified"],
-                        [[r.key, r.label, r.commitments, f"{r.mean_percent:.1f}", r.achieved] for r in rows])
+    return csv_response(
+        f"kemajuan-{chart}.csv",
+        ["key", "label", "commitments", "mean_percent", "achieved_or_verified"],
+        [[r.key, r.label, r.commitments, f"{r.mean_percent:.1f}", r.achieved] for r in rows],
+    )
 
 
 def _signer() -> URLSafeTimedSerializer:

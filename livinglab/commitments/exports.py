@@ -37,7 +37,11 @@ def columns() -> list[tuple[str, str, str]]:
         ("title", _("Title"), _("The commitment's title.")),
         ("status", _("Status"), _("planned, in_progress, at_risk, achieved, verified, missed or withdrawn.")),
         ("is_overdue", _("Overdue"), _("true when the due date has passed and the commitment is still open.")),
-        ("is_at_risk", _("At risk"), _("true when marked at risk, a milestone is late, or no progress was reported for 90 days.")),
+        (
+            "is_at_risk",
+            _("At risk"),
+            _("true when marked at risk, a milestone is late, or no progress was reported for 90 days."),
+        ),
         ("percent", _("Percent complete"), _("Latest reported progress, a whole number from 0 to 100.")),
         ("starts_on", _("Start date"), _("Date the commitment starts (YYYY-MM-DD).")),
         ("due_on", _("Due date"), _("Date the commitment is due (YYYY-MM-DD).")),
@@ -46,12 +50,21 @@ def columns() -> list[tuple[str, str, str]]:
         ("replicates", _("Replicates"), _("Title of the practice the commitment replicates; empty if none.")),
         ("owner", _("Owner"), _("Name of the official who answers for the commitment.")),
         ("url", _("Address"), _("Web address of the commitment's page.")),
-        ("outcome", _("Outcome"), _("What the official levels of the due year show: met, improved, unchanged "
-                                    "or fell; empty until judged.")),
+        (
+            "outcome",
+            _("Outcome"),
+            _("What the official levels of the due year show: met, improved, unchanged or fell; empty until judged."),
+        ),
         ("outcome_year", _("Outcome year"), _("Evaluation year the outcome was judged against.")),
-        ("provenance", _("Provenance"), _("Where the levels behind the outcome come from: official_import "
-                                          "(imported official results) or synthetic_demo (generated demo "
-                                          "data); empty until judged.")),
+        (
+            "provenance",
+            _("Provenance"),
+            _(
+                "Where the levels behind the outcome come from: official_import "
+                "(imported official results) or synthetic_demo (generated demo "
+                "data); empty until judged."
+            ),
+        ),
     ]
 
 
@@ -114,7 +127,7 @@ def to_xlsx(data: Iterable[list]) -> bytes:
     count = 0
     for row in data:
         cells = []
-        for key, value in zip(KEYS, row):
+        for key, value in zip(KEYS, row, strict=False):
             cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # user text stays text, never a formula
@@ -125,7 +138,7 @@ def to_xlsx(data: Iterable[list]) -> bytes:
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(KEYS))}{count + 1}"
     guide = book.create_sheet(_("Columns")[:31])
-    for letter, width in zip("ABC", (16, 24, 90)):
+    for letter, width in zip("ABC", (16, 24, 90), strict=False):
         guide.column_dimensions[letter].width = width
     _bold_row(guide, [_("Column key"), _("Label"), _("Meaning")])
     for key, label, meaning in columns():

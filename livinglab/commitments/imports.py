@@ -73,7 +73,7 @@ def parse(filename: str, content: bytes) -> Parsed:
     header = _header(numbered[0][1])
     if len(numbered) == 1:
         raise SheetError(_("The file has a header row but no data rows."))
-    records = [(line, {k: v for k, v in zip(header, row) if k in READ}) for line, row in numbered[1:]]
+    records = [(line, {k: v for k, v in zip(header, row, strict=False) if k in READ}) for line, row in numbered[1:]]
     raw_ids = {cell_text(record.get("id")) for _line, record in records}
     ids = {int(raw) for raw in raw_ids if raw.isdigit() and len(raw) < 10}
     known = {c.id: c for c in db.session.scalars(select(Commitment).where(Commitment.id.in_(ids)))} if ids else {}

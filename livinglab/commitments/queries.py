@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, and_, case, exists, extract, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
+from livinglab.accounts.models import User
 from livinglab.commitments.models import (
     ACTIVE_STATUSES,
     OPEN_STATUSES,
@@ -24,7 +25,6 @@ from livinglab.commitments.models import (
     ProgressUpdate,
     StatusChange,
 )
-from livinglab.accounts.models import User
 from livinglab.extensions import db
 from livinglab.indicators.models import Aspect, Domain, Indicator, short_indicator_name
 from livinglab.pieces.models import Piece

@@ -130,7 +130,9 @@ def _due_date_problems(due_on: date, regency: Regency, recorded_after: bool, tod
     return []
 
 
-def _target_problems(data: CommitmentInput, regency: Regency, indicators: dict[int, Indicator]) -> list[CommitmentError]:
+def _target_problems(
+    data: CommitmentInput, regency: Regency, indicators: dict[int, Indicator]
+) -> list[CommitmentError]:
     """Each target can be judged in its due year, and its baseline is not below the last official level."""
     problems = []
     framework = framework_for_year(data.due_on.year)

@@ -2,7 +2,7 @@
 piece, regency and indicator pages show."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from livinglab.commitments import evidence, queries
 from livinglab.commitments.forms import STATUS_LABELS
@@ -53,7 +53,7 @@ def synthetic_judged(commitments: list[Commitment]) -> set[int]:
 def outcome_counts(commitments: list[Commitment]) -> dict[str, int]:
     """met/improved/unchanged/fell/none among the commitments that count: withdrawn ones and those recorded
     after the fact are left out."""
-    counts = {value: 0 for value in queries.OUTCOME_CHOICES}
+    counts = dict.fromkeys(queries.OUTCOME_CHOICES, 0)
     for commitment in commitments:
         if commitment.status is not CommitmentStatus.WITHDRAWN and not commitment.is_recorded_after:
             counts[commitment.outcome.value if commitment.outcome else "none"] += 1
@@ -75,7 +75,7 @@ class TimelineEntry:
 
 def _aware(moment: datetime) -> datetime:
     """SQLite hands back naive UTC datetimes; PostgreSQL and fresh objects are aware."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @bp.app_template_global()

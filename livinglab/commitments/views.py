@@ -21,15 +21,15 @@ from livinglab.commitments.forms import (
 from livinglab.commitments.models import Commitment, CommitmentStatus, lab_today
 from livinglab.commitments.permissions import (
     allowed_statuses,
-    can_view_commitment,
     can_create_commitment,
     can_edit_commitment,
     can_record_progress,
+    can_view_commitment,
     load_commitment,
 )
 from livinglab.evaluations.queries import official_baselines
 from livinglab.extensions import db
-from livinglab.indicators.queries import catalogue_query, default_catalogue, framework_for_year, all_frameworks
+from livinglab.indicators.queries import all_frameworks, catalogue_query, default_catalogue, framework_for_year
 from livinglab.notifications import services as notifications
 from livinglab.pagination import paginate
 from livinglab.pieces.attachments import UploadError, check_uploads
@@ -99,7 +99,7 @@ def _prefill(form: CommitmentForm, piece: Piece | None) -> None:
         form.source.data = str(piece.id)
         form.title.data = _("Replicate: %(title)s", title=piece.title)[:200]
         official = official_baselines(current_user.regency_code, today.year, [t.indicator_id for t in piece.targets])
-        for row, target in zip(form.targets, piece.targets):
+        for row, target in zip(form.targets, piece.targets, strict=False):
             row.indicator.data = str(target.indicator_id)
             if target.indicator_id in official:
                 row.baseline.data = str(official[target.indicator_id].level)
@@ -168,9 +168,13 @@ def edit(commitment_id: int):
     form_choices(form, commitment.regency_code, (form.due_on.data or commitment.due_on).year)
     if request.method == "GET":
         form.title.data, form.description.data = commitment.title, commitment.description
-        form.starts_on.data, form.due_on.data, form.owner.data = commitment.starts_on, commitment.due_on, commitment.owner_id
+        form.starts_on.data, form.due_on.data, form.owner.data = (
+            commitment.starts_on,
+            commitment.due_on,
+            commitment.owner_id,
+        )
         form.source.data = str(commitment.source_piece_id or "")
-        for row, target in zip(form.targets, commitment.targets):
+        for row, target in zip(form.targets, commitment.targets, strict=False):
             row.indicator.data = str(target.indicator_id)
             row.baseline.data, row.target.data = str(target.baseline_level), str(target.target_level)
     elif checked(form, commitment.regency, commitment):
@@ -191,7 +195,9 @@ def render_commitment(commitment: Commitment, forms: dict | None = None, status:
     today = lab_today()
     forms = forms or {}
     status_form = forms.get("status") or StatusForm(formdata=None)
-    status_form.status.choices = [SelectChoice(s.value, STATUS_LABELS[s]) for s in allowed_statuses(current_user, commitment)]
+    status_form.status.choices = [
+        SelectChoice(s.value, STATUS_LABELS[s]) for s in allowed_statuses(current_user, commitment)
+    ]
     progress_form = forms.get("progress") or ProgressForm(formdata=None, data={"reported_on": today,
                                                                                "percent": commitment.percent})
     return render_template(

@@ -1,7 +1,7 @@
 """Loading the demo commitments from `content/demo/commitments.toml`, replayed in date order."""
 
 import tomllib
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from livinglab.demo.pieces import demo_pieces_by_key
 from livinglab.extensions import db
 from livinglab.indicators.queries import default_framework
 
-MORNING_WIB = time(2, 0, tzinfo=timezone.utc)  # 09:00 in Jakarta
+MORNING_WIB = time(2, 0, tzinfo=UTC)  # 09:00 in Jakarta
 COORDINATOR = "koordinator@livinglab.example.org"
 
 

@@ -33,7 +33,6 @@ from livinglab.regencies.models import Regency
 from livinglab.results.services import import_results
 
 
-
 def evaluated_years() -> range:
     """The five years up to last year: the latest results a lab would have today."""
     last = lab_today().year - 1
@@ -137,7 +136,9 @@ def synthetic_rows(commitments_path: Path) -> list[evaluations.ScoreRow]:
     return rows
 
 
-def _through_crosswalk(levels: dict[str, int], source: Framework, target: Framework, crosswalk: Crosswalk) -> dict[str, int]:
+def _through_crosswalk(
+    levels: dict[str, int], source: Framework, target: Framework, crosswalk: Crosswalk
+) -> dict[str, int]:
     """SPBE 2020 levels carried into a later framework: each of its indicators gets the lowest level of its
     SPBE 2020 counterparts, so the demo stories keep their outcomes when judged through the crosswalk."""
     by_id = {i.id: levels[i.code] for i in source.indicators}

@@ -1,8 +1,9 @@
 """Loading the demo pieces from `content/demo/pieces/*.md` (TOML front matter + Markdown body)."""
 
 import tomllib
+from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -20,7 +21,7 @@ from livinglab.pieces import attachments, services
 from livinglab.pieces.models import Piece, PieceKind
 from livinglab.regencies.models import Regency
 
-MORNING_WIB = time(2, 0, tzinfo=timezone.utc)  # 09:00 in Jakarta
+MORNING_WIB = time(2, 0, tzinfo=UTC)  # 09:00 in Jakarta
 REPLICATE_HEADINGS = ("## Cara mereplikasi", "## How to replicate")
 
 
@@ -48,7 +49,9 @@ def _author(name: str, regency_code: str) -> User:
     if existing:
         return existing
     email = f"{slugify(name, separator='.')}.{regency_code}@livinglab.example.org"
-    user = find_user_by_email(email) or accounts.register_user(email, f"{name} (demo)", DEMO_PASSWORD, regency_code=regency_code)
+    user = find_user_by_email(email) or accounts.register_user(
+        email, f"{name} (demo)", DEMO_PASSWORD, regency_code=regency_code
+    )
     accounts.change_role(user, Role.OFFICIAL, regency_code, by=None)
     return user
 
@@ -74,13 +77,10 @@ def _first_draft(body: str) -> str:
 
 def _attach(piece: Piece, names: list[str], author: User) -> None:
     folder = Path(current_app.config["CONTENT_DIR"]) / "demo" / "attachments"
-    handles = [open(folder / name, "rb") for name in names]
-    try:
-        files = [FileStorage(stream=h, filename=name) for h, name in zip(handles, names)]
+    with ExitStack() as stack:
+        handles = [stack.enter_context(open(folder / name, "rb")) for name in names]
+        files = [FileStorage(stream=h, filename=name) for h, name in zip(handles, names, strict=True)]
         attachments.store_uploads(piece, attachments.check_uploads(piece, files), author)
-    finally:
-        for handle in handles:
-            handle.close()
 
 
 def load_demo_piece(item: DemoPiece, codes_to_ids: dict[str, int]) -> Piece | None:
@@ -93,7 +93,9 @@ def load_demo_piece(item: DemoPiece, codes_to_ids: dict[str, int]) -> Piece | No
     author = _author(meta["author"], regency.code)
     data = _input(meta, item.body, codes_to_ids)
     draft_note = "Draf pertama" if meta["language"] == "id" else "First draft"
-    piece = services.create_piece(author, regency, services.PieceInput(**{**vars(data), "body": _first_draft(item.body)}), draft_note)
+    piece = services.create_piece(
+        author, regency, services.PieceInput(**{**vars(data), "body": _first_draft(item.body)}), draft_note
+    )
     final_note = "Menambahkan cara mereplikasi" if meta["language"] == "id" else "Added how to replicate"
     services.update_piece(piece, author, data, final_note)
     services.publish_piece(piece, author)

@@ -9,9 +9,9 @@ from livinglab.accounts import services as accounts
 from livinglab.accounts.models import Role, User
 from livinglab.accounts.queries import find_user_by_email
 from livinglab.commitments.models import Commitment
-from livinglab.demo.data import DEMO_ACCOUNTS, DEMO_MEMBERS, DEMO_PASSWORD
 from livinglab.demo.comments import load_demo_comments
 from livinglab.demo.commitments import load_demo_commitments
+from livinglab.demo.data import DEMO_ACCOUNTS, DEMO_MEMBERS, DEMO_PASSWORD
 from livinglab.demo.evaluations import load_demo_evaluations
 from livinglab.demo.pieces import load_demo_pieces
 from livinglab.extensions import db
@@ -34,7 +34,9 @@ def load_reference_content() -> dict[str, dict[str, int]]:
 def load_demo() -> dict[str, int]:
     """Demo memberships, accounts and pieces; running it again changes nothing."""
     counts = {"members": 0, "accounts": 0, "pieces": 0, "comments": 0, "commitments": 0, "evaluations": 0}
-    regencies = {r.code: r for r in db.session.scalars(select(Regency).where(Regency.code.in_([c for c, _ in DEMO_MEMBERS])))}
+    regencies = {
+        r.code: r for r in db.session.scalars(select(Regency).where(Regency.code.in_([c for c, _ in DEMO_MEMBERS])))
+    }
     for code, cohort in DEMO_MEMBERS:
         regency = regencies[code]
         if not regency.is_member:

@@ -115,7 +115,7 @@ def distribution(indicator_id: int) -> dict[int, dict[int, int]]:
              .group_by(Evaluation.year, EvaluationScore.level).order_by(Evaluation.year))
     result: dict[int, dict[int, int]] = {}
     for year, level, count in db.session.execute(query):
-        result.setdefault(year, {n: 0 for n in range(1, 6)})[level] = count
+        result.setdefault(year, dict.fromkeys(range(1, 6), 0))[level] = count
     return result
 
 

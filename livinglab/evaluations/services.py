@@ -91,7 +91,7 @@ def read_sheet(filename: str, content: bytes, current_year: int) -> Checked:
     position = {name: lower.index(name) for name in BASE_COLUMNS + OPTIONAL_COLUMNS if name in lower}
     for line, row in numbered[1:]:
         cells = row + [None] * (len(header) - len(row))
-        value = lambda name: cells[position[name]] if name in position else ""  # noqa: E731
+        value = lambda name: cells[position[name]] if name in position else ""  # noqa: E731, B023  (called in this iteration only)
         found = _check_row(line, value, cells, indicator_columns, frameworks, regencies, current_year, missing_reported)
         if isinstance(found, list):
             checked.problems += found
@@ -185,7 +185,9 @@ def _stored(rows: list[ScoreRow]) -> dict[tuple[str, str, int], Stored]:
              .where(Evaluation.regency_code.in_({r.regency_code for r in rows}),
                     Evaluation.year.in_({r.year for r in rows})))
     stored: dict[tuple[str, str, int], Stored] = {}
-    for evaluation_id, regency, framework, year, published, synthetic, score_id, code, level in db.session.execute(query):
+    for evaluation_id, regency, framework, year, published, synthetic, score_id, code, level in db.session.execute(
+        query
+    ):
         entry = stored.setdefault((regency, framework, year), Stored(evaluation_id, published, synthetic))
         if score_id is not None:
             entry.scores[code.upper()] = (score_id, level)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased, joinedload
 from livinglab.extensions import db
 from livinglab.indicators.models import Aspect, CrosswalkLink, Domain, Framework, Indicator
 
+
 @dataclass
 class DomainSummary:
     domain: Domain
@@ -153,11 +154,16 @@ def load_crosswalk() -> Crosswalk:
 
 def crosswalk_rows(from_framework: Framework, to_framework: Framework) -> list[CrosswalkLink]:
     """The links from one framework's indicators to another's, in catalogue order."""
-    query = (select(CrosswalkLink).join(CrosswalkLink.from_indicator)
-             .where(Indicator.framework_id == from_framework.id,
-                    CrosswalkLink.to_indicator_id.in_(select(Indicator.id).where(Indicator.framework_id == to_framework.id)))
-             .options(joinedload(CrosswalkLink.from_indicator), joinedload(CrosswalkLink.to_indicator))
-             .order_by(Indicator.number, CrosswalkLink.to_indicator_id))
+    query = (
+        select(CrosswalkLink)
+        .join(CrosswalkLink.from_indicator)
+        .where(
+            Indicator.framework_id == from_framework.id,
+            CrosswalkLink.to_indicator_id.in_(select(Indicator.id).where(Indicator.framework_id == to_framework.id)),
+        )
+        .options(joinedload(CrosswalkLink.from_indicator), joinedload(CrosswalkLink.to_indicator))
+        .order_by(Indicator.number, CrosswalkLink.to_indicator_id)
+    )
     return list(db.session.scalars(query))
 
 

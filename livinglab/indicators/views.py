@@ -2,8 +2,8 @@
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from livinglab.pagination import paginate
 from livinglab.indicators import queries
+from livinglab.pagination import paginate
 from livinglab.pieces.queries import pieces_for_indicator
 
 bp = Blueprint("indicators", __name__, url_prefix="/indicators")

@@ -246,7 +246,7 @@ def send_immediate(now: datetime | None = None) -> int:
         user = notification.user
         with force_locale(user.locale):
             title = f"[Livinglab] {describe(notification)}"
-            sent += _send(user, title[:200], [_("Hello %(name)s,", name=user.name), ""] + _mail_lines(notification),
+            sent += _send(user, title[:200], [_("Hello %(name)s,", name=user.name), "", *_mail_lines(notification)],
                           [notification])
     return sent
 

@@ -80,13 +80,16 @@ def check_uploads(piece: Piece | None, files: list[FileStorage]) -> list[Checked
             raise UploadError(_("The file %(name)s is empty.", name=name))
         if size > max_bytes:
             raise UploadError(
-                _("The file %(name)s is larger than %(mb)d MB.", name=name, mb=max_bytes // (1024 * 1024)), too_large=True
+                _("The file %(name)s is larger than %(mb)d MB.", name=name, mb=max_bytes // (1024 * 1024)),
+                too_large=True,
             )
         head = file.stream.read(8192)
         file.stream.seek(0)
         kind = filetype.guess(head)
         if kind is None or kind.mime not in ALLOWED_TYPES:
-            raise UploadError(_("The file %(name)s is not one of the allowed types (%(types)s).", name=name, types=ALLOWED_LABEL))
+            raise UploadError(
+                _("The file %(name)s is not one of the allowed types (%(types)s).", name=name, types=ALLOWED_LABEL)
+            )
         if kind.mime in ZIP_TYPES:
             check_archive(file, name, size)
         checked.append(CheckedUpload(file, name, kind.mime, size))

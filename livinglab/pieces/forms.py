@@ -3,7 +3,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField, HiddenField, MultipleFileField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField,
+    DateField,
+    HiddenField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
@@ -43,7 +50,14 @@ class IndicatorField(SelectMultipleField):
 
 def template_body() -> str:
     """The headings offered when a piece is started: a suggestion, not rigid fields."""
-    headings = [_l("Problem"), _l("What we did"), _l("Results"), _l("Cost and team"), _l("Lessons"), _l("How to replicate")]
+    headings = [
+        _l("Problem"),
+        _l("What we did"),
+        _l("Results"),
+        _l("Cost and team"),
+        _l("Lessons"),
+        _l("How to replicate"),
+    ]
     return "\n\n".join(f"## {heading}\n" for heading in headings)
 
 
@@ -71,14 +85,17 @@ class PieceForm(FlaskForm):
         description=_l("At least one before publishing."),
     )
     tags = StringField(
-        _l("Tags"), validators=[Optional(), length(0, 400)], description=_l("Separated by commas, e.g. perizinan, tte, satu data.")
+        _l("Tags"),
+        validators=[Optional(), length(0, 400)],
+        description=_l("Separated by commas, e.g. perizinan, tte, satu data."),
     )
     period_start_on = DateField(
         _l("Period from"), validators=[Optional()], invalid_value_message=DATE_MESSAGE
     )
     period_end_on = DateField(_l("Period until"), validators=[Optional()], invalid_value_message=DATE_MESSAGE)
     attachments = MultipleFileField(
-        _l("Attach files"), description=_l("PDF, PNG, JPEG, DOCX, XLSX or PPTX, up to 10 MB each, at most 10 per piece.")
+        _l("Attach files"),
+        description=_l("PDF, PNG, JPEG, DOCX, XLSX or PPTX, up to 10 MB each, at most 10 per piece."),
     )
     note = StringField(
         _l("What did you change? (optional)"), validators=[Optional(), length(0, 200)],

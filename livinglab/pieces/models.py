@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import JSON, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -61,7 +61,9 @@ class Piece(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[PieceKind] = mapped_column(_enum(PieceKind, "piece_kind"), index=True)
-    status: Mapped[PieceStatus] = mapped_column(_enum(PieceStatus, "piece_status"), default=PieceStatus.DRAFT, index=True)
+    status: Mapped[PieceStatus] = mapped_column(
+        _enum(PieceStatus, "piece_status"), default=PieceStatus.DRAFT, index=True
+    )
     title: Mapped[str] = mapped_column(String(160))
     slug: Mapped[str] = mapped_column(String(160))
     summary: Mapped[str] = mapped_column(Text, default="")
@@ -78,7 +80,7 @@ class Piece(db.Model):
     # Optimistic locking: every UPDATE checks and raises it, so a save based on an older version fails.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 
     regency: Mapped[Regency] = relationship()
     author: Mapped[User | None] = relationship()

@@ -48,7 +48,9 @@ def _card_options():
 
 
 def _has_indicator(condition):
-    return Piece.id.in_(select(PieceIndicator.piece_id).join(PieceIndicator.indicator).join(Indicator.aspect).where(condition))
+    return Piece.id.in_(
+        select(PieceIndicator.piece_id).join(PieceIndicator.indicator).join(Indicator.aspect).where(condition)
+    )
 
 
 def piece_list_query(filters: PieceFilters) -> Select:
@@ -57,11 +59,15 @@ def piece_list_query(filters: PieceFilters) -> Select:
     if filters.kind in {k.value for k in PieceKind}:
         query = query.where(Piece.kind == PieceKind(filters.kind))
     if filters.domain.isdigit() and len(filters.domain) <= 2:
-        query = query.where(_has_indicator(Aspect.domain_id.in_(select(Domain.id).where(Domain.number == int(filters.domain)))))
+        query = query.where(
+            _has_indicator(Aspect.domain_id.in_(select(Domain.id).where(Domain.number == int(filters.domain))))
+        )
     if filters.indicator:
         query = query.where(_has_indicator(func.upper(Indicator.code) == filters.indicator.upper()))
     if filters.province:
-        query = query.where(Piece.regency_code.in_(select(Regency.code).where(Regency.province_code == filters.province)))
+        query = query.where(
+            Piece.regency_code.in_(select(Regency.code).where(Regency.province_code == filters.province))
+        )
     if filters.regency:
         query = query.where(Piece.regency_code == filters.regency)
     if filters.tag:
@@ -120,8 +126,13 @@ def counts_by_domain() -> dict[int, int]:
 def filter_options() -> dict:
     """Choices for the list filters: tags in use and years with publications."""
     tags = db.session.execute(
-        select(Tag.name, func.count()).join(piece_tags).join(Piece)
-        .where(Piece.status == PieceStatus.PUBLISHED).group_by(Tag.name).order_by(func.count().desc(), Tag.name).limit(40)
+        select(Tag.name, func.count())
+        .join(piece_tags)
+        .join(Piece)
+        .where(Piece.status == PieceStatus.PUBLISHED)
+        .group_by(Tag.name)
+        .order_by(func.count().desc(), Tag.name)
+        .limit(40)
     ).all()
     year = extract("year", Piece.published_at)
     years = db.session.scalars(
@@ -160,4 +171,7 @@ def revisions_newest_first(piece_id: int) -> list[PieceRevision]:
 
 
 def revision_count(piece_id: int) -> int:
-    return db.session.scalar(select(func.count()).select_from(PieceRevision).where(PieceRevision.piece_id == piece_id)) or 0
+    return (
+        db.session.scalar(select(func.count()).select_from(PieceRevision).where(PieceRevision.piece_id == piece_id))
+        or 0
+    )

@@ -7,9 +7,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
 from livinglab.extensions import db
-from livinglab.pagination import paginate
 from livinglab.indicators.queries import default_catalogue, default_framework, group_catalogue
 from livinglab.notifications import services as notifications
+from livinglab.pagination import paginate
 from livinglab.pieces import attachments, queries, services
 from livinglab.pieces.conflicts import describe_conflict
 from livinglab.pieces.diff import compare_revisions

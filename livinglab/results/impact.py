@@ -17,7 +17,12 @@ from sqlalchemy.orm import joinedload
 
 from livinglab.commitments.evidence import synthetic_judged_count
 from livinglab.commitments.models import (
-    BaselineSource, Commitment, CommitmentStatus, CommitmentTarget, Outcome, lab_today,
+    BaselineSource,
+    Commitment,
+    CommitmentStatus,
+    CommitmentTarget,
+    Outcome,
+    lab_today,
 )
 from livinglab.commitments.queries import CommitmentFilters
 from livinglab.evaluations import queries as scores
@@ -25,8 +30,8 @@ from livinglab.evaluations.models import Evaluation
 from livinglab.extensions import db
 from livinglab.indicators.models import Framework, Indicator
 from livinglab.indicators.queries import find_indicator
-from livinglab.results import cohorts as cohort_reads, comparison
 from livinglab.pieces.models import Piece, PieceIndicator, PieceStatus
+from livinglab.results import cohorts as cohort_reads, comparison
 from livinglab.sheets import csv_response
 
 bp = Blueprint("impact", __name__)

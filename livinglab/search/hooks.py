@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from sqlalchemy import event, inspect, insert, select
+from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from livinglab.comments.models import Comment

@@ -223,14 +223,20 @@ def facet_labels(facets: dict[str, list[tuple[str, int]]]) -> dict[str, dict]:
     provinces = [code for code, _ in facets.get("province", [])]
     framework = default_framework()
     return {
-        "regency": dict(db.session.execute(select(Regency.code, Regency.name).where(Regency.code.in_(regencies))).all()),
-        "province": dict(db.session.execute(select(Province.code, Province.name).where(Province.code.in_(provinces))).all()),
+        "regency": dict(
+            db.session.execute(select(Regency.code, Regency.name).where(Regency.code.in_(regencies))).all()
+        ),
+        "province": dict(
+            db.session.execute(select(Province.code, Province.name).where(Province.code.in_(provinces))).all()
+        ),
         "indicator": {i.code.lower(): i for i in framework.indicators} if framework else {},
         "domain": {str(d.number): d for d in framework.domains} if framework else {},
     }
 
 
-def search_pieces(text: str, filters: SearchFilters, page: int = 1, per_page: int = 20, newest: bool = False) -> SearchResults:
+def search_pieces(
+    text: str, filters: SearchFilters, page: int = 1, per_page: int = 20, newest: bool = False
+) -> SearchResults:
     """Ranked published pieces for a query and filters, with snippets, facet counts and a suggestion."""
     text = " ".join((text or "").split())[:MAX_QUERY]
     outcome = SearchResults(text=text)

@@ -3,7 +3,7 @@ process's first request, and the search part of /healthz."""
 
 import logging
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Flask, current_app, has_request_context
 from sqlalchemy import func, select
@@ -90,8 +90,8 @@ def oldest_queued_age(now: datetime | None = None) -> float | None:
     if oldest is None:
         return None
     if oldest.tzinfo is None:  # SQLite returns naive datetimes; they are stored in UTC
-        oldest = oldest.replace(tzinfo=timezone.utc)
-    return max(0.0, ((now or datetime.now(timezone.utc)) - oldest).total_seconds())
+        oldest = oldest.replace(tzinfo=UTC)
+    return max(0.0, ((now or datetime.now(UTC)) - oldest).total_seconds())
 
 
 def status() -> dict:

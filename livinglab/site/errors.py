@@ -55,7 +55,9 @@ def handle_untrusted_host(error: SecurityError):
 
 
 def handle_csrf_error(error: CSRFError):
-    return render_error(400, str(_l("The form expired or was sent from elsewhere. Please go back, reload the page and send it again.")))
+    return render_error(
+        400, str(_l("The form expired or was sent from elsewhere. Please go back, reload the page and send it again."))
+    )
 
 
 def handle_server_error(error: Exception):

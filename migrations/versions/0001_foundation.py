@@ -1,13 +1,12 @@
 """foundation: provinces, regencies, users, frameworks, audit
 
 Revision ID: 0001_foundation
-Revises: 
+Revises:
 Create Date: 2026-11-27 21:34:11.628962
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0001_foundation'

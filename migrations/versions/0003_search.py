@@ -5,9 +5,8 @@ Revises: 0002_pieces
 Create Date: 2026-11-27 22:03:23.021256
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0003_search'

@@ -11,7 +11,6 @@ import unicodedata
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = '0004_discussion'
 down_revision = '0003_search'

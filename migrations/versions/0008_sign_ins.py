@@ -8,7 +8,6 @@ Create Date: 2026-12-01 10:00:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = '0008_sign_ins'
 down_revision = '0007_trusted_outcomes'

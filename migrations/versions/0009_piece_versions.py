@@ -8,7 +8,6 @@ Create Date: 2026-12-02 10:00:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = '0009_piece_versions'
 down_revision = '0008_sign_ins'

@@ -5,12 +5,12 @@ import statistics
 import time
 
 import pytest
+from sqlalchemy import func, select
 
 from livinglab.accounts import registration, services
 from livinglab.accounts.models import User
 from livinglab.extensions import db
 from livinglab.mail import wait_for_mail
-from sqlalchemy import func, select
 
 
 @pytest.fixture
@@ -92,7 +92,9 @@ def test_registering_a_taken_address_looks_the_same_and_mails_its_owner(app, cli
 
 def test_registration_takes_as_long_for_known_and_unknown_addresses(client, make_user, slow_mail, unthrottled):
     make_user(email="dian@example.org")
-    median_seconds(client, "/register", {"name": "Ani", "email": "a@example.org"}, {"name": "Ani", "email": "b@example.org"}, 2)
+    median_seconds(
+        client, "/register", {"name": "Ani", "email": "a@example.org"}, {"name": "Ani", "email": "b@example.org"}, 2
+    )
     known, unknown = median_seconds(client, "/register", {"name": "Ani", "email": "dian@example.org"},
                                     {"name": "Ani", "email": "baru@example.org"})
     assert len(slow_mail) == 2 * 9  # one mail per request: a notice to the owner or a link

@@ -56,7 +56,7 @@ def test_a_mention_still_leads_to_the_person_after_a_handle_change(client, make_
 def test_the_public_profile_lists_published_pieces_and_owned_commitments(client, make_piece, make_commitment):
     piece = make_piece(title="Layanan izin tanpa antre")
     draft = make_piece(title="Draf yang belum terbit", author=piece.author, status="draft")
-    commitment = make_commitment(owner=piece.author, title="Menerapkan katalog data")
+    make_commitment(owner=piece.author, title="Menerapkan katalog data")
     page = client.get(f"/people/{piece.author.handle}").get_data(as_text=True)
     assert "Layanan izin tanpa antre" in page and "Menerapkan katalog data" in page
     assert draft.title not in page

@@ -6,6 +6,7 @@ from flask.testing import FlaskClient
 from livinglab import create_app
 from tests.conftest import TEST_PASSWORD, test_config
 
+
 def attempt(client: FlaskClient, email: str, password: str = "salah-sekali-123", address: str = "203.0.113.9"):
     return client.post("/login", data={"email": email, "password": password}, environ_base={"REMOTE_ADDR": address})
 
@@ -93,7 +94,9 @@ def proxied_app(database_url, tmp_path_factory, proxies: int):
 def test_behind_one_proxy_the_forwarded_address_counts(database_url, tmp_path_factory):
     client = proxied_app(database_url, tmp_path_factory, 1).test_client()
     headers = {"X-Forwarded-For": "198.51.100.7"}
-    assert client.get("/_test/address", headers=headers, environ_base={"REMOTE_ADDR": "10.0.0.2"}).text == "198.51.100.7"
+    assert (
+        client.get("/_test/address", headers=headers, environ_base={"REMOTE_ADDR": "10.0.0.2"}).text == "198.51.100.7"
+    )
 
 
 def test_without_a_proxy_the_forwarded_address_is_ignored(database_url, tmp_path_factory):

@@ -68,7 +68,9 @@ def test_login_and_logout(client, make_user):
 
 def test_login_follows_only_local_next(client, make_user):
     make_user(email="dian@example.org")
-    response = client.post("/login?next=https://evil.example/x", data={"email": "dian@example.org", "password": TEST_PASSWORD})
+    response = client.post(
+        "/login?next=https://evil.example/x", data={"email": "dian@example.org", "password": TEST_PASSWORD}
+    )
     assert response.headers["Location"] == "/"
     client.post("/logout")
     response = client.post("/login?next=/regencies", data={"email": "dian@example.org", "password": TEST_PASSWORD})
@@ -89,14 +91,16 @@ def test_remember_me_sets_a_persistent_http_only_cookie(client, make_user):
     cookies = response.headers.getlist("Set-Cookie")
     remember = [c for c in cookies if c.startswith("remember_token=")]
     assert remember and "HttpOnly" in remember[0] and "Expires=" in remember[0]
-    session_cookie = [c for c in cookies if c.startswith("session=")][0]
+    session_cookie = next(c for c in cookies if c.startswith("session="))
     assert "HttpOnly" in session_cookie and "SameSite=Lax" in session_cookie
 
 
 def test_repeated_failed_logins_are_throttled(client, make_user):
     make_user(email="dian@example.org")
     for _ in range(5):
-        assert client.post("/login", data={"email": "dian@example.org", "password": "salah-sekali-123"}).status_code == 200
+        assert (
+            client.post("/login", data={"email": "dian@example.org", "password": "salah-sekali-123"}).status_code == 200
+        )
     response = client.post("/login", data={"email": "dian@example.org", "password": TEST_PASSWORD})
     assert response.status_code == 429
     assert 'value="dian@example.org"' in response.text
@@ -141,7 +145,9 @@ def test_forgot_and_reset_password_by_emailed_link(client, make_user, caplog):
     assert client.get(link).status_code == 200
     response = client.post(link, data={"password": "soto-ayam-lamongan", "confirm": "soto-ayam-lamongan"})
     assert response.status_code == 302
-    assert client.post("/login", data={"email": "dian@example.org", "password": "soto-ayam-lamongan"}).status_code == 302
+    assert (
+        client.post("/login", data={"email": "dian@example.org", "password": "soto-ayam-lamongan"}).status_code == 302
+    )
     client.post("/logout")
     response = client.get(link, follow_redirects=True)
     assert "sudah digunakan" in response.text or "kedaluwarsa" in response.text

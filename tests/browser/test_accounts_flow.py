@@ -50,7 +50,9 @@ def test_register_sign_in_switch_language_sign_out(page: Page, demo_site: str, c
     expect(page.locator("html")).to_have_attribute("lang", "en")  # remembered for the visitor too
 
 
-@pytest.mark.parametrize("path", ["/", "/indicators", "/indicators/I01", "/regencies", "/regencies/3211", "/login", "/register"])
+@pytest.mark.parametrize(
+    "path", ["/", "/indicators", "/indicators/I01", "/regencies", "/regencies/3211", "/login", "/register"]
+)
 @pytest.mark.parametrize("language", ["id", "en"])
 def test_pages_have_no_serious_accessibility_violations(page: Page, demo_site: str, axe, path: str, language: str):
     page.context.add_cookies([{"name": "lang", "value": language, "url": demo_site}])

@@ -3,6 +3,7 @@ dashboard, verifies it and exports XLSX. Both languages; the pages pass axe-core
 
 import io
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -16,20 +17,50 @@ from livinglab.pieces.models import Piece
 from tests.browser.conftest import follow, serious_violations, signed_in
 
 WORDS = {
-    "id": {"replicate": "Replikasi di daerah saya", "baseline": "Level awal",
-           "target": "Level target", "register": "Daftarkan komitmen", "milestone": "Tonggak",
-           "due": "Tenggat", "add_milestone": "Tambahkan tonggak", "open_milestone": "Tambah tonggak", "done": "Apa yang sudah dikerjakan",
-           "percent": "Persentase kemajuan", "publish": "Terbitkan laporan kemajuan", "status_achieved": "Tercapai",
-           "confirm_gaps": "Tandai tercapai walaupun laporan kemajuan atau tonggak capaian belum menunjukkannya",
-           "why": "Mengapa?", "change": "Ubah status", "dashboard": "Dasbor", "regency": "Kabupaten/kota",
-           "filter": "Saring", "verified": "Terverifikasi", "export": "Ekspor XLSX"},
-    "en": {"replicate": "Replicate in my regency", "baseline": "Baseline level",
-           "target": "Target level", "register": "Register commitment", "milestone": "Milestone",
-           "due": "Due date", "add_milestone": "Add milestone", "open_milestone": "Add a milestone", "done": "What was done",
-           "percent": "Percent complete", "publish": "Publish update", "status_achieved": "Achieved",
-           "confirm_gaps": "Mark it achieved even though the progress reports or milestones do not show it yet",
-           "why": "Why?", "change": "Change status", "dashboard": "Dashboard", "regency": "Regency or city",
-           "filter": "Filter", "verified": "Verified", "export": "Export XLSX"},
+    "id": {
+        "replicate": "Replikasi di daerah saya",
+        "baseline": "Level awal",
+        "target": "Level target",
+        "register": "Daftarkan komitmen",
+        "milestone": "Tonggak",
+        "due": "Tenggat",
+        "add_milestone": "Tambahkan tonggak",
+        "open_milestone": "Tambah tonggak",
+        "done": "Apa yang sudah dikerjakan",
+        "percent": "Persentase kemajuan",
+        "publish": "Terbitkan laporan kemajuan",
+        "status_achieved": "Tercapai",
+        "confirm_gaps": "Tandai tercapai walaupun laporan kemajuan atau tonggak capaian belum menunjukkannya",
+        "why": "Mengapa?",
+        "change": "Ubah status",
+        "dashboard": "Dasbor",
+        "regency": "Kabupaten/kota",
+        "filter": "Saring",
+        "verified": "Terverifikasi",
+        "export": "Ekspor XLSX",
+    },
+    "en": {
+        "replicate": "Replicate in my regency",
+        "baseline": "Baseline level",
+        "target": "Target level",
+        "register": "Register commitment",
+        "milestone": "Milestone",
+        "due": "Due date",
+        "add_milestone": "Add milestone",
+        "open_milestone": "Add a milestone",
+        "done": "What was done",
+        "percent": "Percent complete",
+        "publish": "Publish update",
+        "status_achieved": "Achieved",
+        "confirm_gaps": "Mark it achieved even though the progress reports or milestones do not show it yet",
+        "why": "Why?",
+        "change": "Change status",
+        "dashboard": "Dashboard",
+        "regency": "Regency or city",
+        "filter": "Filter",
+        "verified": "Verified",
+        "export": "Export XLSX",
+    },
 }
 
 
@@ -84,7 +115,7 @@ def test_replicate_report_verify_export(browser: Browser, live_app, demo_site: s
     assert serious_violations(axe, coordinator) == []
     with coordinator.expect_download() as download:
         coordinator.get_by_role("link", name=words["export"]).click()
-    sheet = load_workbook(io.BytesIO(open(download.value.path(), "rb").read())).active
+    sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
     header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
     titles = [row[header.index("title")] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert title in titles

@@ -10,14 +10,36 @@ from livinglab.pieces.models import Piece
 from tests.browser.conftest import follow, serious_violations, signed_in
 
 WORDS = {
-    "id": {"comment": "Komentar Anda", "post": "Kirim komentar", "reply": "Balas", "post_reply": "Kirim balasan",
-           "notifications": "Notifikasi", "flag": "Laporkan", "spam": "Spam atau iklan", "send_flag": "Kirim laporan",
-           "moderation": "Moderasi", "review": "Tinjau", "reason": "Mengapa komentar ini disembunyikan?", "hide": "Sembunyikan komentar",
-           "hidden": "Disembunyikan oleh moderator."},
-    "en": {"comment": "Your comment", "post": "Post comment", "reply": "Reply", "post_reply": "Post reply",
-           "notifications": "Notifications", "flag": "Flag", "spam": "Spam or advertising", "send_flag": "Send flag",
-           "moderation": "Moderation", "review": "Review", "reason": "Why is it hidden?", "hide": "Hide comment",
-           "hidden": "Hidden by a moderator."},
+    "id": {
+        "comment": "Komentar Anda",
+        "post": "Kirim komentar",
+        "reply": "Balas",
+        "post_reply": "Kirim balasan",
+        "notifications": "Notifikasi",
+        "flag": "Laporkan",
+        "spam": "Spam atau iklan",
+        "send_flag": "Kirim laporan",
+        "moderation": "Moderasi",
+        "review": "Tinjau",
+        "reason": "Mengapa komentar ini disembunyikan?",
+        "hide": "Sembunyikan komentar",
+        "hidden": "Disembunyikan oleh moderator.",
+    },
+    "en": {
+        "comment": "Your comment",
+        "post": "Post comment",
+        "reply": "Reply",
+        "post_reply": "Post reply",
+        "notifications": "Notifications",
+        "flag": "Flag",
+        "spam": "Spam or advertising",
+        "send_flag": "Send flag",
+        "moderation": "Moderation",
+        "review": "Review",
+        "reason": "Why is it hidden?",
+        "hide": "Hide comment",
+        "hidden": "Hidden by a moderator.",
+    },
 }
 
 

@@ -19,10 +19,24 @@ from livinglab.indicators.queries import framework_by_code, load_crosswalk
 from tests.browser.conftest import follow, serious_violations, signed_in
 
 WORDS = {
-    "id": {"dashboard": "Dasbor", "import": "Impor nilai resmi", "source": "Sumber hasil ini", "file": "Berkas CSV atau XLSX",
-           "check": "Periksa berkas", "confirm": "Konfirmasi dan simpan", "met": "target tercapai"},
-    "en": {"dashboard": "Dashboard", "import": "Import official scores", "source": "Source of these results",
-           "file": "CSV or XLSX file", "check": "Check the file", "confirm": "Confirm and store", "met": "target met"},
+    "id": {
+        "dashboard": "Dasbor",
+        "import": "Impor nilai resmi",
+        "source": "Sumber hasil ini",
+        "file": "Berkas CSV atau XLSX",
+        "check": "Periksa berkas",
+        "confirm": "Konfirmasi dan simpan",
+        "met": "target tercapai",
+    },
+    "en": {
+        "dashboard": "Dashboard",
+        "import": "Import official scores",
+        "source": "Source of these results",
+        "file": "CSV or XLSX file",
+        "check": "Check the file",
+        "confirm": "Confirm and store",
+        "met": "target met",
+    },
 }
 
 
@@ -30,15 +44,22 @@ def _commitment_due_this_year(app) -> tuple[int, str, str, str, int]:
     """A Sumedang commitment on an SPBE 2020 indicator below level 5 with one Pemdi counterpart, due 31 December
     this year, its baseline read from the latest results."""
     with app.app_context():
-        official = db.session.scalars(select(User).where(User.regency_code == "3211", User.role == Role.OFFICIAL)).first()
+        official = db.session.scalars(
+            select(User).where(User.regency_code == "3211", User.role == Role.OFFICIAL)
+        ).first()
         spbe, pemdi, crosswalk = framework_by_code("spbe-2020"), framework_by_code("pemdi-2026"), load_crosswalk()
         today = lab_today()
         levels = official_baselines("3211", today.year, [i.id for i in spbe.indicators])
         indicator, counterpart = next((i, crosswalk.counterparts(i.id, pemdi.id)) for i in spbe.indicators
                                       if levels[i.id].level < 5 and len(crosswalk.counterparts(i.id, pemdi.id)) == 1)
         baseline = levels[indicator.id].level
-        data = services.CommitmentInput("Komitmen uji lintas kerangka 2026", "Uji peramban.", today,
-                                        today + timedelta(days=1), [services.TargetInput(indicator.id, baseline, baseline + 1)])
+        data = services.CommitmentInput(
+            "Komitmen uji lintas kerangka 2026",
+            "Uji peramban.",
+            today,
+            today + timedelta(days=1),
+            [services.TargetInput(indicator.id, baseline, baseline + 1)],
+        )
         commitment = services.create_commitment(official, data)
         commitment.due_on = date(today.year, 12, 31)  # due at the end of the year the results are for
         db.session.commit()

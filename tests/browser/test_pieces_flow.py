@@ -13,22 +13,50 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 @pytest.mark.parametrize("language", ["id", "en"])
 def test_official_publishes_and_revises_a_piece(page: Page, demo_site: str, axe, tmp_path, language: str):
     words = {
-        "id": {"write": "Tulis", "title": "Judul", "summary": "Ringkasan", "body": "Isi tulisan", "preview": "Pratinjau",
-               "files": "Lampirkan berkas", "publish": "Terbitkan", "edit": "Ubah", "save": "Simpan perubahan",
-               "note": "Apa yang Anda ubah? (opsional)", "history": "2 revisi", "changes": "Perubahan pada versi ini"},
-        "en": {"write": "Write", "title": "Title", "summary": "Summary", "body": "Text", "preview": "Preview",
-               "files": "Attach files", "publish": "Publish", "edit": "Edit", "save": "Save changes",
-               "note": "What did you change? (optional)", "history": "2 revisions", "changes": "Changes in this version"},
+        "id": {
+            "write": "Tulis",
+            "title": "Judul",
+            "summary": "Ringkasan",
+            "body": "Isi tulisan",
+            "preview": "Pratinjau",
+            "files": "Lampirkan berkas",
+            "publish": "Terbitkan",
+            "edit": "Ubah",
+            "save": "Simpan perubahan",
+            "note": "Apa yang Anda ubah? (opsional)",
+            "history": "2 revisi",
+            "changes": "Perubahan pada versi ini",
+        },
+        "en": {
+            "write": "Write",
+            "title": "Title",
+            "summary": "Summary",
+            "body": "Text",
+            "preview": "Preview",
+            "files": "Attach files",
+            "publish": "Publish",
+            "edit": "Edit",
+            "save": "Save changes",
+            "note": "What did you change? (optional)",
+            "history": "2 revisions",
+            "changes": "Changes in this version",
+        },
     }[language]
     title = f"Loket perizinan tanpa antre ({language})"
     page.context.add_cookies([{"name": "lang", "value": language, "url": demo_site}])
     # Signed-in users see their own language: the Sumedang official reads Indonesian, Banyuwangi's English.
-    sign_in(page, demo_site, "sumedang@livinglab.example.org" if language == "id" else "banyuwangi@livinglab.example.org")
+    sign_in(
+        page, demo_site, "sumedang@livinglab.example.org" if language == "id" else "banyuwangi@livinglab.example.org"
+    )
     follow(page, page.get_by_role("link", name=words["write"], exact=True))
     assert serious_violations(axe, page) == []
     page.get_by_label(words["title"], exact=True).fill(title)
-    page.get_by_label(words["summary"], exact=True).fill("Antrean loket perizinan turun dari dua jam menjadi lima belas menit.")
-    page.get_by_label(words["body"], exact=True).fill("## Masalah\n\nAntrean **panjang** setiap pagi.\n\n## Hasil\n\nAntrean turun.")
+    page.get_by_label(words["summary"], exact=True).fill(
+        "Antrean loket perizinan turun dari dua jam menjadi lima belas menit."
+    )
+    page.get_by_label(words["body"], exact=True).fill(
+        "## Masalah\n\nAntrean **panjang** setiap pagi.\n\n## Hasil\n\nAntrean turun."
+    )
     page.locator("summary", has_text="Domain 4").click()
     page.get_by_label(re.compile(r"^I45 ")).check()
     page.get_by_role("button", name=words["preview"]).click()
@@ -49,7 +77,9 @@ def test_official_publishes_and_revises_a_piece(page: Page, demo_site: str, axe,
 
     page.locator("section[aria-labelledby=pieces-title]").get_by_role("link", name=title).click()
     page.get_by_role("link", name=words["edit"], exact=True).click()
-    page.get_by_label(words["body"], exact=True).fill("## Masalah\n\nAntrean **pendek** setiap pagi.\n\n## Hasil\n\nAntrean turun.")
+    page.get_by_label(words["body"], exact=True).fill(
+        "## Masalah\n\nAntrean **pendek** setiap pagi.\n\n## Hasil\n\nAntrean turun."
+    )
     page.get_by_label(words["note"]).fill("Memperbarui angka antrean")
     follow(page, page.get_by_role("button", name=words["save"]))
     follow(page, page.get_by_role("link", name=words["history"]))

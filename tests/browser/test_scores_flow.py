@@ -11,12 +11,28 @@ from livinglab.indicators.queries import framework_by_code
 from tests.browser.conftest import serious_violations, signed_in
 
 WORDS = {
-    "id": {"dashboard": "Dasbor", "import": "Impor nilai resmi", "source": "Sumber hasil ini", "file": "Berkas CSV atau XLSX",
-           "check": "Periksa berkas", "changed": "berubah", "confirm": "Konfirmasi dan simpan", "unchanged": "tidak berubah",
-           "profile_title": "Hasil evaluasi"},
-    "en": {"dashboard": "Dashboard", "import": "Import official scores", "source": "Source of these results",
-           "file": "CSV or XLSX file", "check": "Check the file", "changed": "changed", "confirm": "Confirm and store",
-           "unchanged": "unchanged", "profile_title": "Evaluation results"},
+    "id": {
+        "dashboard": "Dasbor",
+        "import": "Impor nilai resmi",
+        "source": "Sumber hasil ini",
+        "file": "Berkas CSV atau XLSX",
+        "check": "Periksa berkas",
+        "changed": "berubah",
+        "confirm": "Konfirmasi dan simpan",
+        "unchanged": "tidak berubah",
+        "profile_title": "Hasil evaluasi",
+    },
+    "en": {
+        "dashboard": "Dashboard",
+        "import": "Import official scores",
+        "source": "Source of these results",
+        "file": "CSV or XLSX file",
+        "check": "Check the file",
+        "changed": "changed",
+        "confirm": "Confirm and store",
+        "unchanged": "unchanged",
+        "profile_title": "Evaluation results",
+    },
 }
 
 

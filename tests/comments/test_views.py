@@ -179,8 +179,13 @@ def _big_thread(piece, users, size):
     parents: list = []
     for n in range(size):
         parent = parents[n // 3] if n % 3 and parents else None
-        comment = services.add_comment(users[n % len(users)], piece, f"Komentar nomor {n} tentang **biaya** @{users[0].handle}.",
-                                       parent=parent, now=start + timedelta(minutes=5 * n))
+        comment = services.add_comment(
+            users[n % len(users)],
+            piece,
+            f"Komentar nomor {n} tentang **biaya** @{users[0].handle}.",
+            parent=parent,
+            now=start + timedelta(minutes=5 * n),
+        )
         parents.append(comment)
     db.session.commit()
 

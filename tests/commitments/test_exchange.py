@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from livinglab.commitments import services
 from livinglab.commitments.exports import KEYS
 from livinglab.commitments.imports import COLUMNS
-from livinglab.commitments.models import CommitmentStatus, Milestone, ProgressUpdate, OneTimeKey, lab_today
+from livinglab.commitments.models import CommitmentStatus, Milestone, OneTimeKey, ProgressUpdate, lab_today
 from livinglab.commitments.reminders import send_reminders
 from livinglab.evaluations import services as evaluations
 from livinglab.extensions import db
@@ -37,8 +37,13 @@ def test_xlsx_export_has_keys_typed_cells_and_a_sheet_explaining_the_columns(cli
     assert book.sheetnames == ["Komitmen", "Kolom"]
     rows = list(book["Komitmen"].iter_rows(values_only=True))
     assert rows[0] == KEYS and len(rows) == 2  # the filter applies
-    row = dict(zip(KEYS, rows[1]))
-    assert (row["id"], row["title"], row["status"], row["is_overdue"]) == (late.id, "Perbup arsitektur", "planned", True)
+    row = dict(zip(KEYS, rows[1], strict=False))
+    assert (row["id"], row["title"], row["status"], row["is_overdue"]) == (
+        late.id,
+        "Perbup arsitektur",
+        "planned",
+        True,
+    )
     assert row["regency_code"] == late.regency_code and row["outcome"] is None and row["provenance"] is None
     assert row["due_on"].date() == late.due_on and row["percent"] == 40 and isinstance(row["percent"], int)
     assert book["Komitmen"].freeze_panes == "A2"
@@ -53,7 +58,7 @@ def test_csv_export_is_utf8_with_bom_and_keys(client, coordinator, make_commitme
     assert data.startswith("\ufeff".encode("utf-8"))
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert tuple(rows[0]) == KEYS
-    row = dict(zip(KEYS, rows[1]))
+    row = dict(zip(KEYS, rows[1], strict=False))
     assert row["title"] == "Penguatan TIK — tahap 2" and (row["is_overdue"], row["outcome"]) == ("false", "")
 
 
@@ -63,9 +68,13 @@ def test_the_export_says_where_each_outcome_comes_from(client, coordinator, cont
     made = {}
     for code, synthetic in (("3211", False), ("1606", True), ("3273", None)):
         owner = make_user("official", regency=db.session.get(Regency, code))
-        made[code] = make_commitment(owner=owner, indicators=[i01], starts_on=date(2024, 1, 1), due_on=date(2024, 12, 31))
+        made[code] = make_commitment(
+            owner=owner, indicators=[i01], starts_on=date(2024, 1, 1), due_on=date(2024, 12, 31)
+        )
         if synthetic is not None:
-            row = evaluations.ScoreRow(2, code, code, "spbe-2020", 2024, {i.code: 3 for i in framework.indicators}, None)
+            row = evaluations.ScoreRow(
+                2, code, code, "spbe-2020", 2024, {i.code: 3 for i in framework.indicators}, None
+            )
             import_results([row], None, "Uji", synthetic=synthetic)
     db.session.commit()
     rows = list(csv.reader(io.StringIO(client.get("/coordinator/export.csv").data.decode("utf-8-sig"))))
@@ -127,7 +136,7 @@ def test_a_valid_file_is_previewed_then_applied_once(client, coordinator, make_c
     first, second = make_commitment(), make_commitment()
     yesterday = (lab_today() - timedelta(days=1)).isoformat()
     content = (f"commitment_id,date,percent,text,evidence_url\n{first.id},{yesterday},25,Tim dibentuk.,"
-               f"https://contoh.go.id/sk\n{second.id},{yesterday},10,Rapat awal.,\n").encode("utf-8")
+               f"https://contoh.go.id/sk\n{second.id},{yesterday},10,Rapat awal.,\n").encode()
     page = _upload(client, "kemajuan.csv", content).get_data(as_text=True)
     assert "Semua baris valid. 2 laporan" in page
     assert db.session.scalar(select(func.count()).select_from(ProgressUpdate)) == 0

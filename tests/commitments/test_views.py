@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from livinglab.commitments import services
 from livinglab.commitments.models import Commitment, CommitmentStatus, ProgressUpdate, lab_today
-from livinglab.comments import services as comments
 from livinglab.extensions import db
 from livinglab.notifications.models import Notification
 
@@ -62,7 +61,9 @@ def test_every_problem_of_a_commitment_form_is_listed_in_one_go(client, make_use
                     "targets-1-target": "4"})
     page = client.post("/commitments/new", data=data).get_data(as_text=True)
     assert "wajib diisi" in page and "tidak boleh sebelum tanggal mulai" in page
-    assert f"Level target {first.code} harus lebih tinggi" in page and f"level awal dan level target {second.code}" in page
+    assert (
+        f"Level target {first.code} harus lebih tinggi" in page and f"level awal dan level target {second.code}" in page
+    )
     assert '<a href="#title">Judul: Kolom ini wajib diisi.</a>' in page  # the summary links to each field
     assert 'id="targets-0-target-error"' in page and 'id="targets-1-baseline-error"' in page  # in their own rows
     assert page.count("Kolom ini wajib diisi.") == 2  # at the title and in the summary, not once per rule
@@ -129,9 +130,16 @@ def test_milestones_are_added_completed_and_reopened(client, make_commitment, lo
     commitment = make_commitment()
     login_as(commitment.owner)
     due = (lab_today() + timedelta(days=30)).isoformat()
-    assert client.post(f"/commitments/{commitment.id}/milestones", data={"title": "Draf Perbup", "due_on": due}).status_code == 302
+    assert (
+        client.post(
+            f"/commitments/{commitment.id}/milestones", data={"title": "Draf Perbup", "due_on": due}
+        ).status_code
+        == 302
+    )
     milestone = commitment.milestones[0]
-    client.post(f"/commitments/{commitment.id}/milestones/{milestone.id}/done", data={"done_on": lab_today().isoformat()})
+    client.post(
+        f"/commitments/{commitment.id}/milestones/{milestone.id}/done", data={"done_on": lab_today().isoformat()}
+    )
     db.session.refresh(milestone)
     assert milestone.done_on == lab_today()
     client.post(f"/commitments/{commitment.id}/milestones/{milestone.id}/reopen")
@@ -143,12 +151,23 @@ def test_a_milestone_outside_the_commitment_is_refused_and_the_form_kept(client,
     commitment = make_commitment()
     login_as(commitment.owner)
     late = (commitment.due_on + timedelta(days=1)).isoformat()
-    response = client.post(f"/commitments/{commitment.id}/milestones", data={"title": "Uji coba lanjutan", "due_on": late})
+    response = client.post(
+        f"/commitments/{commitment.id}/milestones", data={"title": "Uji coba lanjutan", "due_on": late}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "antara tanggal mulai" in page
-    assert 'value="Uji coba lanjutan"' in page and f'value="{late}"' in page and "<details class=\"subform-details\" id=\"milestone-form\" open>" in page
+    assert (
+        'value="Uji coba lanjutan"' in page
+        and f'value="{late}"' in page
+        and '<details class="subform-details" id="milestone-form" open>' in page
+    )
     early = (commitment.starts_on - timedelta(days=1)).isoformat()
-    assert client.post(f"/commitments/{commitment.id}/milestones", data={"title": "Persiapan", "due_on": early}).status_code == 200
+    assert (
+        client.post(
+            f"/commitments/{commitment.id}/milestones", data={"title": "Persiapan", "due_on": early}
+        ).status_code
+        == 200
+    )
     assert commitment.milestones == []
 
 

@@ -47,7 +47,7 @@ def test_a_clean_sheet_is_previewed_then_stored_and_reimporting_changes_nothing(
     assert import_results(again.rows, None, "Surat uji").stored == []
     changed = _read(_csv([_row("3211", 2024, 3, "3.00", I01=5)]))
     assert changed.rows[0].change == "changed" and changed.rows[0].changed_levels == 1
-    import_results(changed.rows, None, "Surat koreksi").stored
+    import_results(changed.rows, None, "Surat koreksi")
     db.session.commit()
     evaluation = db.session.scalar(select(Evaluation).where(Evaluation.regency_code == "3211"))
     assert evaluation.source == "Surat koreksi" and float(evaluation.computed_index) > 3
@@ -55,7 +55,7 @@ def test_a_clean_sheet_is_previewed_then_stored_and_reimporting_changes_nothing(
 
 def test_a_published_index_that_differs_is_kept_and_flagged(content):
     checked = _read(_csv([_row("3211", 2024, 3, "3.40")]))
-    import_results(checked.rows, None, "Uji").stored
+    import_results(checked.rows, None, "Uji")
     db.session.commit()
     evaluation = db.session.scalar(select(Evaluation))
     assert float(evaluation.published_index) == 3.4 and evaluation.index_gap == pytest.approx(0.4)

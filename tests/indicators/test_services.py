@@ -25,7 +25,7 @@ def test_spbe_2020_has_47_indicators_in_4_domains_and_8_aspects(app):
     assert [d.weight_percent for d in spbe.domains] == [Decimal("13"), Decimal("25"), Decimal("16.5"), Decimal("45.5")]
     assert [len(a.indicators) for a in spbe.aspects] == [10, 4, 4, 2, 8, 3, 10, 6]
     assert [b.name_id for b in spbe.bands] == ["Memuaskan", "Sangat Baik", "Baik", "Cukup", "Kurang"]
-    assert [lvl.name_id for lvl in spbe.levels][0] == "Rintisan"
+    assert next(lvl.name_id for lvl in spbe.levels) == "Rintisan"
     assert all(i.description_id and i.description_en for i in spbe.indicators)
 
 
@@ -53,7 +53,8 @@ def test_a_new_framework_is_a_folder_of_files(app, tmp_path):
     folder.mkdir()
     (folder / "framework.toml").write_text(
         'code = "toy-2030"\nname_id = "Mainan"\nname_en = "Toy"\nregulation = "Permen 1/2030"\n'
-        'first_year = 2030\nindicators = "indicators.csv"\n\n[[bands]]\nmin_index = 0\nname_id = "Ada"\nname_en = "Some"\n'
+        'first_year = 2030\nindicators = "indicators.csv"\n\n'
+        '[[bands]]\nmin_index = 0\nname_id = "Ada"\nname_en = "Some"\n'
     )
     (folder / "indicators.csv").write_text(
         "code,aspect,aspect_name_id,number,name_id,name_en,weight_percent\n"
@@ -76,8 +77,10 @@ def test_a_folder_without_framework_file_is_refused(tmp_path, app):
 
 
 def test_short_names_drop_only_the_words_every_spbe_2020_name_shares():
-    assert short_indicator_name("Tingkat Kematangan Kebijakan Internal Arsitektur SPBE Instansi Pusat/Pemerintah Daerah") \
+    assert (
+        short_indicator_name("Tingkat Kematangan Kebijakan Internal Arsitektur SPBE Instansi Pusat/Pemerintah Daerah")
         == "Kebijakan Internal Arsitektur SPBE"
+    )
     assert short_indicator_name("Tingkat Kematangan Layanan Publik Sektor 1") == "Layanan Publik Sektor 1"
     assert short_indicator_name("Kebijakan tata kelola data") == "Kebijakan tata kelola data"
     assert short_indicator_name("Tingkat Kematangan ") == "Tingkat Kematangan "

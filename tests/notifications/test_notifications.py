@@ -122,7 +122,9 @@ def test_old_unread_items_are_not_mailed_after_switching_to_email(app, make_piec
     piece = make_piece()
     piece.author.email_frequency = EmailFrequency.NEVER
     db.session.commit()
-    _comment(make_user(), piece, "Lama sekali.", minutes_ago=60 * 24 * (app.config["NOTIFICATION_MAIL_MAX_AGE_DAYS"] + 1))
+    _comment(
+        make_user(), piece, "Lama sekali.", minutes_ago=60 * 24 * (app.config["NOTIFICATION_MAIL_MAX_AGE_DAYS"] + 1)
+    )
     piece.author.email_frequency = EmailFrequency.IMMEDIATELY
     db.session.commit()
     assert services.send_immediate() == 0
@@ -177,7 +179,9 @@ def test_an_edit_never_mentions_the_same_person_twice_and_mentions_are_capped(ma
     for body in ("Halo.", "Halo lagi @disebut.", "Halo @disebut!"):
         comments.edit_comment(comment, author, body)
         db.session.commit()
-    assert db.session.scalar(select(func.count()).select_from(Notification).where(Notification.user_id == named.id)) == 1
+    assert (
+        db.session.scalar(select(func.count()).select_from(Notification).where(Notification.user_id == named.id)) == 1
+    )
     _comment(author, piece, " ".join(f"@{u.handle}" for u in crowd), minutes_ago=-2)
     told = db.session.scalar(select(func.count()).select_from(Notification).where(
         Notification.user_id.in_([u.id for u in crowd])))

@@ -38,7 +38,9 @@ def test_only_officials_open_the_editor_for_a_new_piece(client, make_user, login
     assert client.post("/pieces/new", data={"title": "Judul percobaan", "action": "draft"}).status_code == 403
 
 
-def test_official_of_another_regency_cannot_edit_archive_or_delete_files(client, make_user, make_piece, make_regency, login_as):
+def test_official_of_another_regency_cannot_edit_archive_or_delete_files(
+    client, make_user, make_piece, make_regency, login_as
+):
     piece = make_piece()
     login_as(make_user("official", regency=make_regency()))
     assert client.get(f"/pieces/{piece.id}/edit").status_code == 403
@@ -50,7 +52,9 @@ def test_official_of_another_regency_cannot_edit_archive_or_delete_files(client,
 
 
 @pytest.mark.parametrize("viewer", ["anonymous", "peer", "other_official"])
-def test_drafts_are_hidden_from_those_who_cannot_edit_them(client, make_user, make_piece, make_regency, login_as, viewer):
+def test_drafts_are_hidden_from_those_who_cannot_edit_them(
+    client, make_user, make_piece, make_regency, login_as, viewer
+):
     draft = make_piece(status="draft", title="Draf rahasia perizinan")
     if viewer == "peer":
         login_as(make_user())

@@ -52,8 +52,15 @@ def test_markdown_features_survive():
     html = str(render_markdown(
         "## Hasil\n\n- satu\n- dua\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```\nkode\n```\n\n**tebal** _miring_ [tautan](https://contoh.go.id)"
     ))
-    for expected in ("<h2>Hasil</h2>", "<li>satu</li>", "<table>", "<td>1</td>", "<pre><code>", "<strong>tebal</strong>",
-                     "<em>miring</em>"):
+    for expected in (
+        "<h2>Hasil</h2>",
+        "<li>satu</li>",
+        "<table>",
+        "<td>1</td>",
+        "<pre><code>",
+        "<strong>tebal</strong>",
+        "<em>miring</em>",
+    ):
         assert expected in html
     assert 'href="https://contoh.go.id" rel="nofollow ugc noopener"' in html
 

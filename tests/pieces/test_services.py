@@ -14,8 +14,15 @@ from livinglab.pieces.models import PieceKind, PieceStatus
 
 
 def _input(indicators, **fields):
-    values = dict(kind=PieceKind.PRACTICE, title="Perizinan daring satu pintu", summary="Ringkasan.",
-                  body="## Masalah\n\nIsi.", language="id", indicator_ids=[i.id for i in indicators], tags=[])
+    values = {
+        "kind": PieceKind.PRACTICE,
+        "title": "Perizinan daring satu pintu",
+        "summary": "Ringkasan.",
+        "body": "## Masalah\n\nIsi.",
+        "language": "id",
+        "indicator_ids": [i.id for i in indicators],
+        "tags": [],
+    }
     values.update(fields)
     return services.PieceInput(**values)
 
@@ -88,7 +95,9 @@ def test_levels_are_kept_only_for_case_studies(make_user, make_indicator):
     official = make_user("official")
     indicator = make_indicator()
     levels = {indicator.id: (2, 4)}
-    piece = services.create_piece(official, official.regency, _input([indicator], kind=PieceKind.CASE_STUDY, levels=levels))
+    piece = services.create_piece(
+        official, official.regency, _input([indicator], kind=PieceKind.CASE_STUDY, levels=levels)
+    )
     assert (piece.targets[0].level_before, piece.targets[0].level_after) == (2, 4)
     services.update_piece(piece, official, _input([indicator], levels=levels))
     assert (piece.targets[0].level_before, piece.targets[0].level_after) == (None, None)
@@ -99,8 +108,16 @@ def test_period_must_not_end_before_it_starts(make_user, make_indicator):
 
     official = make_user("official")
     with pytest.raises(services.PieceError):
-        services.create_piece(official, official.regency, _input(
-            [make_indicator()], kind=PieceKind.CASE_STUDY, period_start_on=date(2025, 5, 1), period_end_on=date(2025, 1, 1)))
+        services.create_piece(
+            official,
+            official.regency,
+            _input(
+                [make_indicator()],
+                kind=PieceKind.CASE_STUDY,
+                period_start_on=date(2025, 5, 1),
+                period_end_on=date(2025, 1, 1),
+            ),
+        )
 
 
 def test_unknown_indicator_is_refused(make_user):

@@ -59,7 +59,9 @@ def test_a_zip_bomb_docx_is_refused_with_the_form_kept(client, make_user, make_i
     assert len(bomb) < 1 * MB  # 200 MB of XML in a file well under the 10 MB upload limit
     response = _upload(client, make_user, make_indicator, login_as, bomb, "laporan-besar.docx")
     assert response.status_code == 400
-    assert "laporan-besar.docx akan terurai menjadi 200 MB" in response.text and "ditolak demi keamanan" in response.text
+    assert (
+        "laporan-besar.docx akan terurai menjadi 200 MB" in response.text and "ditolak demi keamanan" in response.text
+    )
     assert 'value="Perizinan daring satu pintu"' in response.text  # the rest of the form is kept
     assert _nothing_saved(app, files_before)
 

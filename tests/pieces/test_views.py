@@ -32,14 +32,23 @@ def test_new_piece_offers_the_structured_template(client, make_user, make_indica
     make_indicator()
     login_as(make_user("official"))
     html = client.get("/pieces/new").text
-    for heading in ("## Masalah", "## Apa yang kami lakukan", "## Hasil", "## Biaya dan tim", "## Pelajaran", "## Cara mereplikasi"):
+    for heading in (
+        "## Masalah",
+        "## Apa yang kami lakukan",
+        "## Hasil",
+        "## Biaya dan tim",
+        "## Pelajaran",
+        "## Cara mereplikasi",
+    ):
         assert heading in html
 
 
 def test_preview_renders_without_saving(client, make_user, make_indicator, login_as):
     indicator = make_indicator()
     login_as(make_user("official"))
-    response = client.post("/pieces/new", data=_form(indicator, body="**Tebal** <script>x()</script>", action="preview"))
+    response = client.post(
+        "/pieces/new", data=_form(indicator, body="**Tebal** <script>x()</script>", action="preview")
+    )
     assert response.status_code == 200
     assert "<strong>Tebal</strong>" in response.text and "<script>x()" not in response.text
     assert 'value="Perizinan daring satu pintu"' in response.text
@@ -77,10 +86,16 @@ def test_publishing_an_empty_piece_lists_everything_it_lacks_at_once(client, mak
     response = client.post("/pieces/new", data=_form(make_indicator(), action="publish", title="", summary="", body="",
                                                      indicators=[]))
     assert response.status_code == 400
-    for message in ("Kolom ini wajib diisi.", "Tulis ringkasan sebelum menerbitkan.", "Tulis isi tulisan sebelum menerbitkan.",
-                    "Pilih minimal satu indikator"):
+    for message in (
+        "Kolom ini wajib diisi.",
+        "Tulis ringkasan sebelum menerbitkan.",
+        "Tulis isi tulisan sebelum menerbitkan.",
+        "Pilih minimal satu indikator",
+    ):
         assert message in response.text
-    assert client.post("/pieces/new", data=_form(make_indicator(), summary="", body="")).status_code == 302  # a draft may
+    assert (
+        client.post("/pieces/new", data=_form(make_indicator(), summary="", body="")).status_code == 302
+    )  # a draft may
 
 
 def test_invalid_form_explains_in_indonesian(client, make_user, make_indicator, login_as):
@@ -98,7 +113,9 @@ def test_url_keeps_working_when_the_title_changes(client, make_piece, make_indic
     client.post(f"/pieces/{piece.id}/edit", data=_form(make_indicator(), title="Judul baru sekali", action="save",
                                                       version=piece.version))
     response = client.get(old_url)
-    assert response.status_code == 301 and response.headers["Location"].endswith(f"/pieces/{piece.id}/judul-baru-sekali")
+    assert response.status_code == 301 and response.headers["Location"].endswith(
+        f"/pieces/{piece.id}/judul-baru-sekali"
+    )
     assert client.get(f"/pieces/{piece.id}").status_code == 301
 
 
@@ -106,9 +123,17 @@ def test_history_lists_revisions_and_shows_the_difference(client, make_piece, ma
     indicator = make_indicator()
     piece = make_piece(body="## Masalah\n\nAntrean panjang di loket.", indicators=[indicator])
     login_as(piece.author)
-    client.post(f"/pieces/{piece.id}/edit", data=_form(
-        indicator, title=piece.title, body="## Masalah\n\nAntrean pendek di loket.", action="save", note="perbaiki data",
-        version=piece.version))
+    client.post(
+        f"/pieces/{piece.id}/edit",
+        data=_form(
+            indicator,
+            title=piece.title,
+            body="## Masalah\n\nAntrean pendek di loket.",
+            action="save",
+            note="perbaiki data",
+            version=piece.version,
+        ),
+    )
     history = client.get(f"/pieces/{piece.id}/history").text
     assert "perbaiki data" in history
     compare = client.get(f"/pieces/{piece.id}/history/compare?from=1&to=2").text
@@ -139,7 +164,10 @@ def test_attachments_are_checked_by_content_and_downloaded_safely(client, make_u
     assert "laporan" not in stored and (app.config["UPLOAD_DIR"] not in app.static_folder)
     pdf = client.get(f"/pieces/{piece.id}/attachments/{piece.attachments[0].id}")
     assert pdf.headers["Content-Type"] == "application/pdf"
-    assert pdf.headers["Content-Disposition"].startswith("attachment") and "laporan.pdf" in pdf.headers["Content-Disposition"]
+    assert (
+        pdf.headers["Content-Disposition"].startswith("attachment")
+        and "laporan.pdf" in pdf.headers["Content-Disposition"]
+    )
     assert pdf.headers["X-Content-Type-Options"] == "nosniff" and pdf.data == PDF
     image = client.get(f"/pieces/{piece.id}/attachments/{piece.attachments[3].id}")
     assert image.headers["Content-Type"] == "image/png" and image.headers["Content-Disposition"].startswith("inline")
@@ -220,7 +248,9 @@ def test_list_filters_combine(client, make_piece, make_indicator, make_user, mak
     html = client.get("/pieces?tag=perizinan&domain=1").text
     assert "Praktik perizinan" in html and "Studi kasus arsip" not in html
     for hostile in ["<script>", "' OR 1=1", "9" * 80]:
-        assert client.get("/pieces", query_string={"year": hostile, "tag": hostile, "domain": hostile}).status_code == 200
+        assert (
+            client.get("/pieces", query_string={"year": hostile, "tag": hostile, "domain": hostile}).status_code == 200
+        )
 
 
 def test_a_refused_publish_writes_no_file(client, make_user, make_indicator, login_as, app):

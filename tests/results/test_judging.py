@@ -6,31 +6,30 @@ import pytest
 from sqlalchemy import select
 
 from livinglab.commitments import services
-from livinglab.results.comparison import comparisons, practice_results
 from livinglab.commitments.models import CommitmentStatus, Outcome, lab_today
-from livinglab.results.judging import commitment_outcome, judge, target_outcome
 from livinglab.evaluations import services as evaluations
-from livinglab.results.services import import_results
 from livinglab.evaluations.models import ResultImport
 from livinglab.extensions import db
 from livinglab.indicators.queries import framework_by_code
 from livinglab.notifications.models import Notification
 from livinglab.notifications.services import follow
 from livinglab.regencies.models import Regency
+from livinglab.results.comparison import comparisons, practice_results
+from livinglab.results.judging import commitment_outcome, judge, target_outcome
 
-O = Outcome
+OC = Outcome
 
 
 @pytest.mark.parametrize("baseline, target, observed, expected", [
-    (1, 3, 3, O.MET), (1, 3, 4, O.MET), (1, 3, 2, O.IMPROVED), (2, 3, 2, O.UNCHANGED), (2, 3, 1, O.FELL),
+    (1, 3, 3, OC.MET), (1, 3, 4, OC.MET), (1, 3, 2, OC.IMPROVED), (2, 3, 2, OC.UNCHANGED), (2, 3, 1, OC.FELL),
 ])
 def test_target_outcomes(baseline, target, observed, expected):
     assert target_outcome(baseline, target, observed) is expected
 
 
 @pytest.mark.parametrize("outcomes, expected", [
-    ([O.MET, O.MET], O.MET), ([O.MET, O.FELL], O.IMPROVED), ([O.IMPROVED, O.UNCHANGED], O.IMPROVED),
-    ([O.UNCHANGED, O.UNCHANGED], O.UNCHANGED), ([O.UNCHANGED, O.FELL], O.FELL),
+    ([OC.MET, OC.MET], OC.MET), ([OC.MET, OC.FELL], OC.IMPROVED), ([OC.IMPROVED, OC.UNCHANGED], OC.IMPROVED),
+    ([OC.UNCHANGED, OC.UNCHANGED], OC.UNCHANGED), ([OC.UNCHANGED, OC.FELL], OC.FELL),
 ])
 def test_commitment_outcome_from_its_targets(outcomes, expected):
     assert commitment_outcome(outcomes) is expected
@@ -72,8 +71,8 @@ def test_an_evaluation_of_the_due_year_judges_the_commitment_and_tells_followers
     db.session.commit()
     changed = judge(_store("3211", 2024, {"I01": 3, "I11": 2}))
     db.session.commit()
-    assert changed == [commitment] and commitment.outcome is O.IMPROVED and commitment.outcome_year == 2024
-    assert [(t.observed_level, t.outcome) for t in commitment.targets] == [(3, O.MET), (2, O.UNCHANGED)]
+    assert changed == [commitment] and commitment.outcome is OC.IMPROVED and commitment.outcome_year == 2024
+    assert [(t.observed_level, t.outcome) for t in commitment.targets] == [(3, OC.MET), (2, OC.UNCHANGED)]
     assert later.outcome is None and withdrawn.outcome is None
     note = db.session.scalar(select(Notification).where(Notification.user_id == follower.id))
     assert note.detail == "outcome_improved" and note.link.endswith("#outcome")
@@ -83,8 +82,13 @@ def test_an_evaluation_of_the_due_year_judges_the_commitment_and_tells_followers
 def test_a_baseline_equal_to_the_latest_official_level_is_marked_official(sumedang, make_commitment):
     _store("3211", 2023, {"I05": 2})
     db.session.commit()
-    data = services.CommitmentInput("Kebijakan pusat data", "", lab_today(), lab_today() + timedelta(days=300),
-                                    [services.TargetInput(_spbe("I05"), 2, 4), services.TargetInput(_spbe("I06"), 3, 4)])
+    data = services.CommitmentInput(
+        "Kebijakan pusat data",
+        "",
+        lab_today(),
+        lab_today() + timedelta(days=300),
+        [services.TargetInput(_spbe("I05"), 2, 4), services.TargetInput(_spbe("I06"), 3, 4)],
+    )
     commitment = services.create_commitment(sumedang, data)
     db.session.commit()
     official, own = commitment.targets
@@ -111,11 +115,11 @@ def test_the_comparison_by_hand(content, make_user, make_commitment):
 
 def test_practice_results_count_adopters_and_outcomes(content, make_user, make_piece, make_commitment):
     piece = make_piece(title="Praktik yang ditiru")
-    outcomes = [O.MET, O.MET, O.FELL, None]
+    outcomes = [OC.MET, OC.MET, OC.FELL, None]
     for outcome in outcomes:
         make_commitment(source_piece_id=piece.id, outcome=outcome)
     make_commitment(source_piece_id=piece.id, status=CommitmentStatus.WITHDRAWN)
-    make_commitment(source_piece_id=piece.id, outcome=O.MET, is_recorded_after=True)
+    make_commitment(source_piece_id=piece.id, outcome=OC.MET, is_recorded_after=True)
     result = practice_results()[0]
     assert result.piece == piece and (result.adopters, result.withdrawn) == (4, 1)
     assert (result.outcomes["met"], result.outcomes["fell"], result.outcomes["none"]) == (2, 1, 1)
@@ -124,7 +128,7 @@ def test_practice_results_count_adopters_and_outcomes(content, make_user, make_p
 def test_a_judged_commitment_keeps_what_it_was_judged_on_and_cannot_be_withdrawn(sumedang, make_commitment):
     late = make_commitment(owner=sumedang, indicators=[_indicator("I01")], starts_on=date(2024, 1, 1),
                            due_on=date(2024, 12, 1))
-    assert judge(_store("3211", 2024, {"I01": 3})) == [late] and late.outcome is O.MET
+    assert judge(_store("3211", 2024, {"I01": 3})) == [late] and late.outcome is OC.MET
     db.session.commit()
     data = services.CommitmentInput(late.title, "", late.starts_on, date(2027, 6, 1),
                                     [services.TargetInput(_indicator("I01").id, 1, 3)])
@@ -138,7 +142,7 @@ def test_a_judged_commitment_keeps_what_it_was_judged_on_and_cannot_be_withdrawn
         services.change_status(late, sumedang, CommitmentStatus.WITHDRAWN, "Tidak jadi.")
     data.title, data.targets = "Judul yang lebih jelas", [services.TargetInput(_indicator("I01").id, 1, 3)]
     services.update_commitment(late, sumedang, data)  # the title may still change
-    assert late.title == "Judul yang lebih jelas" and late.outcome is O.MET
+    assert late.title == "Judul yang lebih jelas" and late.outcome is OC.MET
 
 
 def test_only_commitments_running_in_the_compared_years_count_as_committed(content, make_user, make_commitment):

@@ -7,11 +7,11 @@ import pytest
 
 from livinglab.commitments.models import Outcome
 from livinglab.evaluations import services as evaluations
-from livinglab.results.services import import_results
 from livinglab.evaluations.models import Evaluation
 from livinglab.extensions import db
 from livinglab.indicators.queries import framework_by_code
 from livinglab.regencies.models import Regency
+from livinglab.results.services import import_results
 
 REGENCIES = ["3211", "1606", "3374", "3510", "3401", "3273", "3578", "5103", "3314", "3303", "1602", "1104"]
 
@@ -23,7 +23,7 @@ def _load(regencies: list[str], years: range, seed: int = 1) -> None:
         for year in years:
             levels = {i.code: 1 + (r + i.number + year + seed) % 5 for i in framework.indicators}
             rows.append(evaluations.ScoreRow(2, code, code, "spbe-2020", year, levels, None))
-    import_results(rows, None, "Uji", synthetic=True).stored
+    import_results(rows, None, "Uji", synthetic=True)
     db.session.commit()
 
 
@@ -31,11 +31,27 @@ def test_regency_profile_shows_history_breakdown_weak_indicators_and_teachers(cl
     _load(["3211", "1606"], range(2022, 2025))
     strong = framework_by_code("spbe-2020").indicators[0]
     # make 1606 strong and 3211 weak on the first indicator, and let 1606 publish about it
-    rows = [evaluations.ScoreRow(2, "1606", "", "spbe-2020", 2024, {i.code: 5 if i == strong else 3
-                                                                      for i in framework_by_code("spbe-2020").indicators}, None),
-            evaluations.ScoreRow(2, "3211", "", "spbe-2020", 2024, {i.code: 1 if i == strong else 3
-                                                                      for i in framework_by_code("spbe-2020").indicators}, None)]
-    import_results(rows, None, "Uji").stored
+    rows = [
+        evaluations.ScoreRow(
+            2,
+            "1606",
+            "",
+            "spbe-2020",
+            2024,
+            {i.code: 5 if i == strong else 3 for i in framework_by_code("spbe-2020").indicators},
+            None,
+        ),
+        evaluations.ScoreRow(
+            2,
+            "3211",
+            "",
+            "spbe-2020",
+            2024,
+            {i.code: 1 if i == strong else 3 for i in framework_by_code("spbe-2020").indicators},
+            None,
+        ),
+    ]
+    import_results(rows, None, "Uji")
     teacher = make_user("official", regency=db.session.get(Regency, "1606"))
     make_piece(author=teacher, title="Cara kami naik ke level lima", indicators=[strong])
     page = client.get("/regencies/3211").get_data(as_text=True)
@@ -105,7 +121,7 @@ def test_regency_profile_queries_do_not_grow_with_teachers(client, content, make
                 for code in teachers]
         rows.append(evaluations.ScoreRow(2, "3211", "", "spbe-2020", 2024, {i.code: 1 for i in framework.indicators},
                                          None))
-        import_results(rows, None, "Uji").stored
+        import_results(rows, None, "Uji")
         for code in teachers:
             make_piece(author=make_user("official", regency=db.session.get(Regency, code)), indicators=weak)
         db.session.commit()

@@ -16,11 +16,10 @@ from livinglab.extensions import db
 from livinglab.indicators.queries import framework_by_code, framework_for_year, load_crosswalk
 from livinglab.regencies.models import Regency
 from livinglab.results.judging import judgements_of
-from livinglab.results.models import Judgement
 from livinglab.results.services import import_results
 from livinglab.site.i18n import LANGUAGE_COOKIE
 
-O = Outcome
+OC = Outcome
 THIS_YEAR = lab_today().year
 
 
@@ -76,19 +75,19 @@ def test_a_2026_commitment_on_spbe_2020_indicators_is_judged_by_2026_results_thr
     commitment = _commit_2026(sumedang, [(i42, 1, 3), (i05, 2, 3)])
     done = _import(_row("3211", 2026, "pemdi-2026", {"P19": 4, "P20": 2, "P14": 3}))
     db.session.commit()
-    assert done.judged == [commitment] and commitment.outcome is O.IMPROVED and commitment.outcome_year == 2026
+    assert done.judged == [commitment] and commitment.outcome is OC.IMPROVED and commitment.outcome_year == 2026
     by_code = {t.indicator.code: t for t in commitment.targets}
-    assert (by_code["I42"].observed_level, by_code["I42"].outcome) == (2, O.IMPROVED)  # the lowest of P19, P20
-    assert (by_code["I05"].observed_level, by_code["I05"].outcome) == (3, O.MET)
+    assert (by_code["I42"].observed_level, by_code["I42"].outcome) == (2, OC.IMPROVED)  # the lowest of P19, P20
+    assert (by_code["I05"].observed_level, by_code["I05"].outcome) == (3, OC.MET)
     judgement = judgements_of(commitment)[0]
     assert judgement.framework.code == "pemdi-2026" and judgement.result_import == done.result_import
     assert {d["indicator"]: d["read_from"] for d in judgement.details} == {"I42": ["P19", "P20"], "I05": ["P14"]}
 
 
 def test_the_cli_import_of_a_2026_sheet_judges_the_demo_commitments_due_in_2026(app, runner, tmp_path, monkeypatch):
-    from livinglab.demo.services import load_demo, load_reference_content
-    from livinglab.demo import evaluations as demo_evaluations
     from livinglab.commitments import models as commitment_models
+    from livinglab.demo import evaluations as demo_evaluations
+    from livinglab.demo.services import load_demo, load_reference_content
 
     monkeypatch.setattr(demo_evaluations, "lab_today", lambda: date(2026, 12, 5))
     monkeypatch.setattr(commitment_models, "lab_today", lambda: date(2026, 12, 5))
@@ -142,7 +141,7 @@ def test_a_coordinator_records_a_commitment_after_the_fact_and_it_is_labelled(cl
     assert "Recorded after the fact" in page
     from livinglab.commitments.models import Commitment
     recorded = db.session.scalars(select(Commitment).where(Commitment.title == "Kebijakan pusat data 2024")).one()
-    assert recorded.is_recorded_after and recorded.outcome is O.MET
+    assert recorded.is_recorded_after and recorded.outcome is OC.MET
 
 
 def test_a_correction_judges_again_and_keeps_the_history(client, sumedang):
@@ -154,19 +153,28 @@ def test_a_correction_judges_again_and_keeps_the_history(client, sumedang):
     db.session.commit()
     first, second = judgements_of(commitment)
     assert (first.outcome, first.is_current, second.previous_outcome, second.outcome, second.reason) == (
-        O.MET, False, O.MET, O.UNCHANGED, "correction")
-    assert commitment.outcome is O.UNCHANGED
+        OC.MET, False, OC.MET, OC.UNCHANGED, "correction")
+    assert commitment.outcome is OC.UNCHANGED
     _in("en", client)
     page = client.get(f"/commitments/{commitment.id}").get_data(as_text=True)
     assert "→" in page and "after the correction of the 2026 results" in page.replace("\n", " ")
 
 
-@pytest.mark.parametrize("computed, published, expected", [
-    ("2.5995", None, "Baik"), ("2.5949", None, "Cukup"), ("3.4995", None, "Sangat Baik"),
-    ("3.4949", None, "Baik"), ("4.1950", None, "Memuaskan"), ("4.1949", None, "Sangat Baik"), ("1.7949", None, "Kurang"),
-    ("1.7950", None, "Cukup"),
-    ("2.6100", "2.59", "Cukup"), ("2.5900", "2.60", "Baik"),
-])
+@pytest.mark.parametrize(
+    "computed, published, expected",
+    [
+        ("2.5995", None, "Baik"),
+        ("2.5949", None, "Cukup"),
+        ("3.4995", None, "Sangat Baik"),
+        ("3.4949", None, "Baik"),
+        ("4.1950", None, "Memuaskan"),
+        ("4.1949", None, "Sangat Baik"),
+        ("1.7949", None, "Kurang"),
+        ("1.7950", None, "Cukup"),
+        ("2.6100", "2.59", "Cukup"),
+        ("2.5900", "2.60", "Baik"),
+    ],
+)
 def test_the_predicate_is_read_from_the_index_as_shown(content, computed, published, expected):
     framework = framework_by_code("spbe-2020")
     shown = evaluations.shown_index(Decimal(computed), published)
@@ -219,6 +227,7 @@ def test_a_withdrawn_commitment_promises_no_judgement(client, make_commitment):
 
 def test_every_audit_action_has_a_label():
     from pathlib import Path
+
     from livinglab.audit.views import ACTION_LABELS
 
     root = Path(__file__).resolve().parents[2] / "livinglab"
@@ -260,7 +269,7 @@ def test_a_corrected_framework_version_keeps_what_was_judged_and_shows_what_need
     db.session.commit()
     old, new = framework_by_code("pemdi-2026"), framework_by_code("pemdi-2026-r2")
     assert old.is_replaced and new.replaces == old and framework_for_year(2026) == new
-    assert judged.outcome is O.MET and judgements_of(judged)[0].framework == old  # stays judged on the old version
+    assert judged.outcome is OC.MET and judgements_of(judged)[0].framework == old  # stays judged on the old version
     checked = evaluations.read_sheet("r.csv", (",".join(["regency_code", "year", "framework", "index",
                                                           *[i.code for i in old.indicators]]) + "\n" +
                                                ",".join(["3211", "2026", "pemdi-2026", "", *["3"] * 20]) + "\n"

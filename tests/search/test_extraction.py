@@ -1,6 +1,5 @@
 """Attachment text extraction runs in a limited child process: a pathological job ends at its limit."""
 
-import io
 import logging
 import time
 import zipfile
@@ -97,5 +96,5 @@ def test_unreadable_files_give_empty_text_and_a_log_line(tmp_path, caplog):
 
 
 def test_text_the_database_cannot_store_is_removed(tmp_path):
-    docx = _docx(tmp_path / "nul.docx", 1, text="awal&#0;akhir".encode())
+    docx = _docx(tmp_path / "nul.docx", 1, text=b"awal&#0;akhir")
     assert "\x00" not in extract(docx, DOCX, 1000, TINY)

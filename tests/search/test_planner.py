@@ -1,8 +1,8 @@
 """The query planner's budget: how many words are considered, matched, corrected and widened."""
 
-from whoosh.query import And, Term
+from whoosh.query import And
 
-from livinglab.search import planner, query
+from livinglab.search import query
 from livinglab.search.planner import MAX_CORRECTED, MAX_FUZZY, MAX_WORDS, fuzzy, plan
 from livinglab.search.query import SearchFilters, search_pieces, suggest
 

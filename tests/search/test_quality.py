@@ -12,7 +12,7 @@ from livinglab.search.query import SearchFilters, search_pieces
 
 HERE = Path(__file__).parent
 PIECES = HERE.parents[1] / "content" / "demo" / "pieces"
-QUERIES = list(csv.DictReader(open(HERE / "judged_queries.csv", encoding="utf-8")))
+QUERIES = list(csv.DictReader((HERE / "judged_queries.csv").read_text(encoding="utf-8").splitlines()))
 
 
 def _title(key: str) -> str:

@@ -77,7 +77,10 @@ def test_nothing_found_says_so(client, make_piece):
 def test_pagination(make_piece, app):
     for number in range(25):
         make_piece(title=f"Pelayanan nomor {number}")
-    first, second = search_pieces("pelayanan", SearchFilters(), page=1), search_pieces("pelayanan", SearchFilters(), page=2)
+    first, second = (
+        search_pieces("pelayanan", SearchFilters(), page=1),
+        search_pieces("pelayanan", SearchFilters(), page=2),
+    )
     assert first.total == 25 and len(first.hits) == 20 and len(second.hits) == 5
     assert not {h.piece.id for h in first.hits} & {h.piece.id for h in second.hits}
 

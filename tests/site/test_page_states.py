@@ -5,6 +5,7 @@ HTML checker. Without it the test still renders every state and checks what can 
 the status code, unique ids, and machine-readable dates that validators accept.
 """
 
+import itertools
 import os
 import re
 from pathlib import Path
@@ -75,22 +76,59 @@ def _pages(site: dict) -> dict[str, list[tuple[str, int]]]:
         ("/impact", 200), (f"/people/{site['official'].handle}", 200),
     ]
     return {
-        "anonymous": public + [("/login", 200), ("/register", 200), ("/password/forgot", 200),
-                               ("/no-such-page", 404), (f"/pieces/{draft.id}", 404)],
-        "peer": [("/", 200), (f"/pieces/{discussed.id}/{discussed.slug}", 200), (f"/commitments/{commitment.id}", 200),
-                 ("/account", 200), ("/account/password", 200), ("/notifications", 200),
-                 ("/notifications?show=unread", 200), ("/pieces/new", 403), ("/coordinator", 403)],
-        "official": [("/", 200), ("/pieces/new", 200), (f"/pieces/{piece.id}/edit", 200),
-                     (f"/pieces/{draft.id}/{draft.slug}", 200), (f"/pieces/{draft.id}/edit", 200),
-                     (f"/pieces/{piece.id}/{piece.slug}", 200), (f"/regencies/{piece.regency_code}", 200),
-                     ("/commitments/new", 200), ("/commitments", 200), (f"/commitments/{commitment.id}", 200),
-                     (f"/commitments/{commitment.id}/edit", 200), ("/notifications", 200), ("/account", 200)],
-        "coordinator": [("/", 200), ("/coordinator", 200), ("/coordinator/import", 200),
-                        ("/coordinator/scores", 200), ("/moderation", 200), (f"/commitments/{commitment.id}", 200),
-                        (f"/comments/{site['flagged'].id}/moderate", 200), ("/impact", 200),
-                        (f"/pieces/{discussed.id}/{discussed.slug}", 200)],
-        "admin": [("/", 200), ("/admin/users", 200), (f"/admin/users/{site['official'].id}", 200),
-                  ("/audit", 200), ("/audit?page=2", 200), ("/notifications", 200)],
+        "anonymous": [
+            *public,
+            ("/login", 200),
+            ("/register", 200),
+            ("/password/forgot", 200),
+            ("/no-such-page", 404),
+            (f"/pieces/{draft.id}", 404),
+        ],
+        "peer": [
+            ("/", 200),
+            (f"/pieces/{discussed.id}/{discussed.slug}", 200),
+            (f"/commitments/{commitment.id}", 200),
+            ("/account", 200),
+            ("/account/password", 200),
+            ("/notifications", 200),
+            ("/notifications?show=unread", 200),
+            ("/pieces/new", 403),
+            ("/coordinator", 403),
+        ],
+        "official": [
+            ("/", 200),
+            ("/pieces/new", 200),
+            (f"/pieces/{piece.id}/edit", 200),
+            (f"/pieces/{draft.id}/{draft.slug}", 200),
+            (f"/pieces/{draft.id}/edit", 200),
+            (f"/pieces/{piece.id}/{piece.slug}", 200),
+            (f"/regencies/{piece.regency_code}", 200),
+            ("/commitments/new", 200),
+            ("/commitments", 200),
+            (f"/commitments/{commitment.id}", 200),
+            (f"/commitments/{commitment.id}/edit", 200),
+            ("/notifications", 200),
+            ("/account", 200),
+        ],
+        "coordinator": [
+            ("/", 200),
+            ("/coordinator", 200),
+            ("/coordinator/import", 200),
+            ("/coordinator/scores", 200),
+            ("/moderation", 200),
+            (f"/commitments/{commitment.id}", 200),
+            (f"/comments/{site['flagged'].id}/moderate", 200),
+            ("/impact", 200),
+            (f"/pieces/{discussed.id}/{discussed.slug}", 200),
+        ],
+        "admin": [
+            ("/", 200),
+            ("/admin/users", 200),
+            (f"/admin/users/{site['official'].id}", 200),
+            ("/audit", 200),
+            ("/audit?page=2", 200),
+            ("/notifications", 200),
+        ],
     }
 
 
@@ -128,7 +166,7 @@ def _problems(html: str) -> list[str]:
     problems += [f"bad datetime {t.get('datetime')!r}" for t in tree.iter("time")
                  if t.get("datetime") is not None and not MACHINE_DATE.match(t.get("datetime"))]
     levels = [int(h.tag[1]) for h in tree.iter("h1", "h2", "h3", "h4", "h5", "h6")]
-    problems += [f"heading h{b} follows h{a}" for a, b in zip(levels, levels[1:]) if b > a + 1]
+    problems += [f"heading h{b} follows h{a}" for a, b in itertools.pairwise(levels) if b > a + 1]
     return problems
 
 
