@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import delete, select  # noqa: E402
 
 from livinglab import create_app  # noqa: E402
-from livinglab.commitments.models import lab_today  # noqa: E402
+from livinglab.clock import lab_today  # noqa: E402
 from livinglab.commitments.outcomes import judge  # noqa: E402
 from livinglab.demo.services import load_reference_content  # noqa: E402
 from livinglab.evaluations import services  # noqa: E402

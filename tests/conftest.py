@@ -18,7 +18,8 @@ from livinglab import create_app
 from livinglab.accounts.models import Role, User
 from livinglab.accounts.services import register_user
 from livinglab.accounts.signins import start_sign_in
-from livinglab.commitments.models import Commitment, lab_today
+from livinglab.clock import lab_today
+from livinglab.commitments.models import Commitment
 from livinglab.commitments.services import CommitmentInput, TargetInput, create_commitment
 from livinglab.demo.services import load_reference_content
 from livinglab.extensions import db, limiter

@@ -6,9 +6,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from livinglab.accounts.models import Role, User
+from livinglab.clock import lab_today
 from livinglab.comments.models import Comment
 from livinglab.comments.queries import flagged_comments_count
-from livinglab.commitments.models import Commitment, CommitmentStatus, Outcome, lab_today
+from livinglab.commitments.models import Commitment, CommitmentStatus, Outcome
 from livinglab.demo.services import demo_logins, load_demo
 from livinglab.evaluations.models import Evaluation, EvaluationScore
 from livinglab.extensions import db

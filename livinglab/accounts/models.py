@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from livinglab.clock import as_utc, utcnow
 from livinglab.extensions import db
 
 if TYPE_CHECKING:
     from livinglab.regencies.models import Regency
-
-
-def utcnow() -> datetime:
-    """Timezone-aware current time in UTC."""
-    return datetime.now(UTC)
 
 
 class Role(enum.Enum):
@@ -124,8 +120,3 @@ class SignIn(db.Model):
 
     def __repr__(self) -> str:
         return f"<SignIn {self.id} of user {self.user_id}>"
-
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from livinglab.accounts.models import HANDLE_PATTERN, EmailFrequency, Role, User, utcnow
+from livinglab.accounts.models import HANDLE_PATTERN, EmailFrequency, Role, User
 from livinglab.accounts.queries import find_user_by_email, find_user_by_handle
 from livinglab.accounts.signins import end_sign_ins
 from livinglab.audit.services import record_event
+from livinglab.clock import utcnow
 from livinglab.extensions import db
 from livinglab.mail import send_mail, site_link
 

@@ -5,7 +5,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 
 from livinglab.accounts import signins
-from livinglab.accounts.models import SignIn, User, utcnow
+from livinglab.accounts.models import SignIn, User
+from livinglab.clock import utcnow
 from livinglab.extensions import db, login_manager
 
 

@@ -9,7 +9,8 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import joinedload
 from ua_parser import parse
 
-from livinglab.accounts.models import SignIn, User, as_utc, utcnow
+from livinglab.accounts.models import SignIn, User
+from livinglab.clock import as_utc, utcnow
 from livinglab.extensions import db
 
 # Ended sign-ins are kept this long for the account page's sake, then deleted at the next sign-in.

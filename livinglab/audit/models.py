@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from livinglab.accounts.models import utcnow
+from livinglab.clock import utcnow
 from livinglab.extensions import db
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from livinglab.accounts.models import utcnow
+from livinglab.clock import utcnow
 from livinglab.extensions import db
 
 if TYPE_CHECKING:

@@ -6,9 +6,10 @@ from flask import current_app, g
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from livinglab.accounts.models import User, utcnow
+from livinglab.accounts.models import User
 from livinglab.accounts.queries import users_by_handles
 from livinglab.audit.services import record_event
+from livinglab.clock import utcnow
 from livinglab.comments.models import Comment, CommentBlock, Flag, FlagReason, FlagResolution
 from livinglab.comments.permissions import can_comment, can_delete_comment, can_edit_comment, can_flag_comment
 from livinglab.comments.subjects import (

@@ -3,7 +3,7 @@
 import click
 from flask.cli import AppGroup
 
-from livinglab.commitments.models import lab_today
+from livinglab.clock import lab_today
 from livinglab.commitments.reminders import send_reminders
 from livinglab.extensions import db
 

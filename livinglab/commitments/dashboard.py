@@ -9,9 +9,10 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from livinglab.audit.services import record_event
+from livinglab.clock import lab_today
 from livinglab.commitments import evidence, exports, imports, queries, services
 from livinglab.commitments.forms import ImportForm
-from livinglab.commitments.models import OPEN_STATUSES, Commitment, lab_today
+from livinglab.commitments.models import OPEN_STATUSES, Commitment
 from livinglab.commitments.permissions import can_import_progress, can_view_dashboard
 from livinglab.commitments.views import filter_options
 from livinglab.extensions import db

@@ -11,9 +11,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from livinglab.accounts.models import User
+from livinglab.clock import lab_today
 from livinglab.commitments import services
 from livinglab.commitments.exports import KEYS as EXPORT_KEYS
-from livinglab.commitments.models import OPEN_STATUSES, Commitment, lab_today
+from livinglab.commitments.models import OPEN_STATUSES, Commitment
 from livinglab.extensions import db
 from livinglab.sheets import SheetError, cell_text, csv_bytes, parse_date, parse_percent, read_table
 

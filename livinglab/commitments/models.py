@@ -8,12 +8,11 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from livinglab.accounts.models import utcnow
+from livinglab.clock import lab_today, utcnow
 from livinglab.extensions import db
 
 if TYPE_CHECKING:
@@ -23,13 +22,7 @@ if TYPE_CHECKING:
     from livinglab.pieces.models import Piece
     from livinglab.regencies.models import Regency
 
-LAB_TIMEZONE = ZoneInfo("Asia/Jakarta")
 STALE_AFTER = timedelta(days=90)  # an open commitment with no progress update for this long is at risk
-
-
-def lab_today() -> date:
-    """Today in Jakarta: due dates are Indonesian office days."""
-    return datetime.now(LAB_TIMEZONE).date()
 
 
 class CommitmentStatus(enum.Enum):

@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from livinglab.accounts.models import Role, User
-from livinglab.commitments.models import LAB_TIMEZONE, BaselineSource, Commitment, CommitmentTarget, lab_today
+from livinglab.clock import lab_timezone, lab_today
+from livinglab.commitments.models import BaselineSource, Commitment, CommitmentTarget
 from livinglab.evaluations.queries import Reading, has_results, official_baselines
 from livinglab.extensions import db
 from livinglab.indicators.models import Indicator
@@ -91,7 +92,7 @@ def _examine(data: CommitmentInput, regency: Regency, commitment: Commitment | N
         problems += _judged_changes(commitment, data)
     elif data.starts_on and data.due_on and data.starts_on <= data.due_on:
         if commitment is None or data.due_on != commitment.due_on:
-            today = at.astimezone(LAB_TIMEZONE).date() if at else lab_today()
+            today = at.astimezone(lab_timezone()).date() if at else lab_today()
             problems += _due_date_problems(data.due_on, regency, recorded_after, today)
         problems += _target_problems(data, regency, indicators)
     owner = db.session.get(User, data.owner_id) if data.owner_id else None

@@ -6,8 +6,9 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import format_date, gettext as _, ngettext
 
-from livinglab.accounts.models import User, utcnow
+from livinglab.accounts.models import User
 from livinglab.audit.services import record_event
+from livinglab.clock import lab_today, utcnow
 from livinglab.commitments.models import (
     OPEN_STATUSES,
     Commitment,
@@ -16,7 +17,6 @@ from livinglab.commitments.models import (
     OneTimeKey,
     ProgressUpdate,
     StatusChange,
-    lab_today,
 )
 from livinglab.commitments.permissions import (
     can_change_status,

@@ -4,9 +4,10 @@ piece, regency and indicator pages show."""
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from livinglab.clock import lab_timezone, lab_today
 from livinglab.commitments import evidence, queries
 from livinglab.commitments.forms import STATUS_LABELS
-from livinglab.commitments.models import LAB_TIMEZONE, Commitment, CommitmentStatus, lab_today
+from livinglab.commitments.models import Commitment, CommitmentStatus
 from livinglab.commitments.views import bp
 from livinglab.pieces.models import Piece
 
@@ -82,6 +83,6 @@ def _aware(moment: datetime) -> datetime:
 def commitment_timeline(commitment: Commitment) -> list[TimelineEntry]:
     """Status changes and progress updates together, newest first (updates by their reported date)."""
     entries = [TimelineEntry("update", u, u.reported_on, _aware(u.created_at)) for u in commitment.updates]
-    entries += [TimelineEntry("status", s, _aware(s.created_at).astimezone(LAB_TIMEZONE).date(), _aware(s.created_at))
+    entries += [TimelineEntry("status", s, _aware(s.created_at).astimezone(lab_timezone()).date(), _aware(s.created_at))
                 for s in commitment.status_changes]
     return sorted(entries, key=lambda e: (e.on, e.at), reverse=True)

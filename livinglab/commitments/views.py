@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from livinglab.accounts.queries import officials_of
+from livinglab.clock import lab_today
 from livinglab.commitments import queries, services
 from livinglab.commitments.forms import (
     STATUS_LABELS,
@@ -18,7 +19,7 @@ from livinglab.commitments.forms import (
     ProgressForm,
     StatusForm,
 )
-from livinglab.commitments.models import Commitment, CommitmentStatus, lab_today
+from livinglab.commitments.models import Commitment, CommitmentStatus
 from livinglab.commitments.permissions import (
     allowed_statuses,
     can_create_commitment,

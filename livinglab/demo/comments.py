@@ -6,8 +6,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from livinglab.accounts.models import utcnow
 from livinglab.accounts.queries import find_user_by_email
+from livinglab.clock import utcnow
 from livinglab.comments import services
 from livinglab.comments.models import Comment, FlagReason
 from livinglab.demo.pieces import demo_pieces_by_key

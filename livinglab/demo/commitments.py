@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from livinglab.accounts.models import Role, User
 from livinglab.accounts.queries import find_user_by_email
+from livinglab.clock import lab_today
 from livinglab.commitments import services
-from livinglab.commitments.models import Commitment, CommitmentStatus, Milestone, lab_today
+from livinglab.commitments.models import Commitment, CommitmentStatus, Milestone
 from livinglab.demo.pieces import demo_pieces_by_key
 from livinglab.extensions import db
 from livinglab.indicators.queries import default_framework

@@ -21,7 +21,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from livinglab.commitments.models import Commitment, CommitmentStatus, lab_today
+from livinglab.clock import lab_today
+from livinglab.commitments.models import Commitment, CommitmentStatus
 from livinglab.commitments.services import reread_baselines
 from livinglab.demo.data import DEMO_MEMBERS
 from livinglab.evaluations import services as evaluations

@@ -12,7 +12,8 @@ from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
-from livinglab.accounts.models import EmailFrequency, User, utcnow
+from livinglab.accounts.models import EmailFrequency, User
+from livinglab.clock import utcnow
 from livinglab.extensions import db
 from livinglab.mail import send_mail
 from livinglab.notifications import access

@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from slugify import slugify
 from sqlalchemy import select
 
-from livinglab.accounts.models import User, utcnow
+from livinglab.accounts.models import User
 from livinglab.audit.services import record_event
+from livinglab.clock import utcnow
 from livinglab.extensions import db
 from livinglab.indicators.models import Indicator
 from livinglab.notifications import services as notifications

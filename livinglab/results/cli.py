@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from livinglab.commitments.models import lab_today
+from livinglab.clock import lab_today
 from livinglab.evaluations import services as evaluations
 from livinglab.extensions import db
 from livinglab.results.judging import judge_all

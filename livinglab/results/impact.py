@@ -15,15 +15,9 @@ from flask_babel import get_locale, gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from livinglab.clock import lab_today
 from livinglab.commitments.evidence import synthetic_judged_count
-from livinglab.commitments.models import (
-    BaselineSource,
-    Commitment,
-    CommitmentStatus,
-    CommitmentTarget,
-    Outcome,
-    lab_today,
-)
+from livinglab.commitments.models import BaselineSource, Commitment, CommitmentStatus, CommitmentTarget, Outcome
 from livinglab.commitments.queries import CommitmentFilters
 from livinglab.evaluations import queries as scores
 from livinglab.evaluations.models import Evaluation

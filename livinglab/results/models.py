@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from livinglab.accounts.models import utcnow
+from livinglab.clock import utcnow
 from livinglab.commitments.models import Outcome, _enum
 from livinglab.extensions import db
 

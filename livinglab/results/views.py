@@ -15,9 +15,9 @@ from wtforms import HiddenField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from livinglab.accounts.forms import length, required
+from livinglab.clock import lab_today
 from livinglab.commitments import services as commitment_services, views as commitment_views
 from livinglab.commitments.forms import RecordedCommitmentForm
-from livinglab.commitments.models import lab_today
 from livinglab.commitments.permissions import can_import_progress
 from livinglab.commitments.services import use_once
 from livinglab.evaluations import services as evaluations

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
-from livinglab.accounts.models import utcnow
+from livinglab.clock import utcnow
 from livinglab.extensions import db
 
 

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
-from livinglab.commitments.models import lab_today
+from livinglab.clock import lab_today
 from livinglab.evaluations.queries import official_baselines
 from livinglab.extensions import db
 from livinglab.pieces.models import Piece

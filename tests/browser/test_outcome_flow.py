@@ -11,8 +11,8 @@ from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
 from livinglab.accounts.models import Role, User
+from livinglab.clock import lab_today
 from livinglab.commitments import services
-from livinglab.commitments.models import lab_today
 from livinglab.evaluations.queries import official_baselines
 from livinglab.extensions import db
 from livinglab.indicators.queries import framework_by_code, load_crosswalk

@@ -5,7 +5,8 @@ import pytest
 from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
-from livinglab.commitments.models import Commitment, lab_today
+from livinglab.clock import lab_today
+from livinglab.commitments.models import Commitment
 from livinglab.extensions import db
 from livinglab.indicators.queries import framework_by_code
 from tests.browser.conftest import serious_violations, signed_in

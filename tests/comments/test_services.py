@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from livinglab.accounts.models import utcnow
+from livinglab.clock import utcnow
 from livinglab.comments import queries, services
 from livinglab.comments.models import Comment
 from livinglab.extensions import db

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from livinglab.accounts.models import utcnow
 from livinglab.audit.models import AuditEvent
+from livinglab.clock import utcnow
 from livinglab.comments import services
 from livinglab.comments.models import Comment, Flag
 from livinglab.extensions import db

@@ -8,10 +8,11 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from livinglab.clock import lab_today
 from livinglab.commitments import services
 from livinglab.commitments.exports import KEYS
 from livinglab.commitments.imports import COLUMNS
-from livinglab.commitments.models import CommitmentStatus, Milestone, OneTimeKey, ProgressUpdate, lab_today
+from livinglab.commitments.models import CommitmentStatus, Milestone, OneTimeKey, ProgressUpdate
 from livinglab.commitments.reminders import send_reminders
 from livinglab.evaluations import services as evaluations
 from livinglab.extensions import db

@@ -6,8 +6,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from livinglab.clock import lab_today
 from livinglab.commitments import evidence, queries
-from livinglab.commitments.models import Commitment, CommitmentStatus, Milestone, Outcome, lab_today
+from livinglab.commitments.models import Commitment, CommitmentStatus, Milestone, Outcome
 from livinglab.evaluations import services as evaluations
 from livinglab.evaluations.models import ResultImport
 from livinglab.extensions import db

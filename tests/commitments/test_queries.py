@@ -4,13 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from livinglab.commitments.models import (
-    Commitment,
-    CommitmentStatus,
-    CommitmentTarget,
-    Milestone,
-    lab_today,
-)
+from livinglab.clock import lab_today
+from livinglab.commitments.models import Commitment, CommitmentStatus, CommitmentTarget, Milestone
 from livinglab.extensions import db
 
 

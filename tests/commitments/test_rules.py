@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from livinglab.clock import lab_today
 from livinglab.commitments import queries, services
-from livinglab.commitments.models import Commitment, CommitmentStatus, Milestone, lab_today
+from livinglab.commitments.models import Commitment, CommitmentStatus, Milestone
 from livinglab.commitments.permissions import TRANSITIONS, can_change_status
 from livinglab.extensions import db
 from livinglab.notifications.models import Notification

@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from livinglab.clock import lab_today
 from livinglab.commitments import services
-from livinglab.commitments.models import Commitment, CommitmentStatus, ProgressUpdate, lab_today
+from livinglab.commitments.models import Commitment, CommitmentStatus, ProgressUpdate
 from livinglab.extensions import db
 from livinglab.notifications.models import Notification
 

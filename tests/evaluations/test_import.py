@@ -6,7 +6,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from livinglab.commitments.models import lab_today
+from livinglab.clock import lab_today
 from livinglab.evaluations import services
 from livinglab.evaluations.models import Evaluation, EvaluationScore
 from livinglab.extensions import db

@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from livinglab.accounts.models import EmailFrequency, utcnow
+from livinglab.accounts.models import EmailFrequency
+from livinglab.clock import utcnow
 from livinglab.comments import services as comments
 from livinglab.extensions import db
 from livinglab.notifications import services

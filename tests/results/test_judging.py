@@ -5,8 +5,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from livinglab.clock import lab_today
 from livinglab.commitments import services
-from livinglab.commitments.models import CommitmentStatus, Outcome, lab_today
+from livinglab.commitments.models import CommitmentStatus, Outcome
 from livinglab.evaluations import services as evaluations
 from livinglab.evaluations.models import ResultImport
 from livinglab.extensions import db

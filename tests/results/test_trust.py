@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from livinglab.clock import lab_today
 from livinglab.commitments import services
-from livinglab.commitments.models import CommitmentStatus, Outcome, lab_today
+from livinglab.commitments.models import CommitmentStatus, Outcome
 from livinglab.evaluations import services as evaluations
 from livinglab.evaluations.arithmetic import predicate
 from livinglab.evaluations.models import Evaluation

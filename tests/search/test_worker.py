@@ -6,7 +6,7 @@ from datetime import timedelta
 from flask import Flask
 
 from livinglab import create_app
-from livinglab.accounts.models import utcnow
+from livinglab.clock import utcnow
 from livinglab.extensions import db
 from livinglab.search import index
 from livinglab.search.models import SearchQueueItem
