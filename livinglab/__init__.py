@@ -6,6 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
+from livinglab import i18n
 from livinglab.extensions import babel, csrf, db, limiter, migrate
 from livinglab.pagination import BoundedIntConverter, page_link_args
 from livinglab.rendering import render_markdown
@@ -59,7 +60,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         views as results_views,
     )
     from livinglab.search import cli as search_cli, views as search_views, worker as search_worker
-    from livinglab.site import errors, guards, headers, i18n, views as site_views
+    from livinglab.site import errors, guards, headers, views as site_views
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(config.BASE_DIR) / "migrations"))

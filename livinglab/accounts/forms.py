@@ -4,27 +4,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import EqualTo, Optional, ValidationError
 
 from livinglab.accounts.models import EmailFrequency, Role
 from livinglab.accounts.services import ROLE_LABELS, password_problem
+from livinglab.validators import INVALID_CHOICE, length, required, valid_email
 
 LANGUAGE_CHOICES = [SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")]
-INVALID_CHOICE = _l("Please choose one of the options in the list.")
 PASSWORD_HINT = _l("At least 10 characters. Avoid common passwords.")
-
-
-# WTForms ships no Indonesian catalogue, so every validator gets a message of ours.
-def required() -> DataRequired:
-    return DataRequired(message=_l("This field is required."))
-
-
-def length(minimum: int = -1, maximum: int = -1) -> Length:
-    return Length(min=minimum, max=maximum, message=_l("Use between %(min)d and %(max)d characters."))
-
-
-def valid_email() -> Email:
-    return Email(message=_l("Please enter a valid e-mail address, e.g. nama@kabupaten.go.id."))
 
 
 def same_as(field: str) -> EqualTo:

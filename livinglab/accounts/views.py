@@ -22,10 +22,10 @@ from livinglab.accounts.permissions import can_edit_user, can_grant_role, can_ma
 from livinglab.accounts.registration import Registration, registration_from_token, send_registration_mail
 from livinglab.audit import queries as audit_queries
 from livinglab.extensions import db, limiter
+from livinglab.i18n import VISITOR_CHOICE, select_locale
 from livinglab.mail import run_after_response
 from livinglab.pagination import paginate
 from livinglab.regencies.queries import regency_choices
-from livinglab.site.i18n import VISITOR_CHOICE, select_locale
 
 bp = Blueprint("accounts", __name__)
 init_login = sessions.init_login

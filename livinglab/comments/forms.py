@@ -7,8 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from livinglab.accounts.forms import INVALID_CHOICE, length, required
 from livinglab.comments.models import FlagReason
+from livinglab.validators import INVALID_CHOICE, length, required
 
 FLAG_REASON_LABELS = {
     FlagReason.SPAM: _l("Spam or advertising"),

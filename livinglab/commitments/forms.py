@@ -19,10 +19,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, InputRequired, NumberRange, Optional
 
-from livinglab.accounts.forms import INVALID_CHOICE, length, required
 from livinglab.commitments.models import CommitmentStatus
 from livinglab.commitments.services import CommitmentInput, TargetInput
-from livinglab.pieces.forms import DATE_MESSAGE
+from livinglab.validators import DATE_MESSAGE, INVALID_CHOICE, length, required
 
 TARGET_ROWS = 5
 LEVEL_CHOICES = [SelectChoice("", "—")] + [SelectChoice(str(n), str(n)) for n in range(1, 6)]

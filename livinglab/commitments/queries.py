@@ -26,9 +26,9 @@ from livinglab.commitments.models import (
     StatusChange,
 )
 from livinglab.extensions import db
+from livinglab.filters import QueryFilters
 from livinglab.indicators.models import Aspect, Domain, Indicator, short_indicator_name
 from livinglab.pieces.models import Piece
-from livinglab.pieces.queries import QueryFilters
 from livinglab.regencies.models import Province, Regency
 
 

@@ -30,13 +30,13 @@ from livinglab.commitments.permissions import (
 )
 from livinglab.evaluations.queries import official_baselines
 from livinglab.extensions import db
+from livinglab.i18n import localized
 from livinglab.indicators.queries import all_frameworks, catalogue_query, default_catalogue, framework_for_year
 from livinglab.notifications import services as notifications
 from livinglab.pagination import paginate
 from livinglab.pieces.attachments import UploadError, check_uploads
 from livinglab.pieces.models import Piece, PieceStatus
 from livinglab.regencies.queries import provinces
-from livinglab.site.i18n import localized
 
 bp = Blueprint("commitments", __name__, url_prefix="/commitments")
 

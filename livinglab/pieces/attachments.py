@@ -16,8 +16,8 @@ from werkzeug.datastructures import FileStorage
 from livinglab.accounts.models import User
 from livinglab.audit.services import record_event
 from livinglab.extensions import db
+from livinglab.i18n import filesize
 from livinglab.pieces.models import Attachment, Piece
-from livinglab.site.i18n import filesize
 
 # Detected MIME type → extension used for the stored file.
 ALLOWED_TYPES = {

@@ -16,9 +16,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from livinglab.accounts.forms import INVALID_CHOICE, length, required
 from livinglab.pieces.models import PieceKind, PieceStatus
 from livinglab.pieces.services import PieceInput, parse_tags
+from livinglab.validators import DATE_MESSAGE, INVALID_CHOICE, length, required
 
 KIND_LABELS = {
     PieceKind.PRACTICE: _l("Practice"),
@@ -37,7 +37,6 @@ KIND_HINTS = {
 }
 LEVEL_CHOICES = [SelectChoice("", "—")] + [SelectChoice(str(n), str(n)) for n in range(1, 6)]
 MAX_BODY = 100_000
-DATE_MESSAGE = _l("Please enter a date as YYYY-MM-DD.")
 INDICATOR_MESSAGE = _l("Please choose indicators from the list.")
 
 

@@ -7,22 +7,10 @@ from sqlalchemy import Select, extract, func, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from livinglab.extensions import db
+from livinglab.filters import QueryFilters
 from livinglab.indicators.models import Aspect, Domain, Indicator
 from livinglab.pieces.models import Piece, PieceIndicator, PieceKind, PieceRevision, PieceStatus, Tag, piece_tags
 from livinglab.regencies.models import Regency
-
-
-@dataclass
-class QueryFilters:
-    """Optional string filters read from the query string; subclasses declare the fields."""
-
-    @classmethod
-    def from_args(cls, args):
-        return cls(**{name: (args.get(name) or "").strip()[:60] for name in cls.__dataclass_fields__})
-
-    @property
-    def active(self) -> dict[str, str]:
-        return {k: v for k, v in vars(self).items() if v}
 
 
 @dataclass

@@ -7,6 +7,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
 from livinglab.extensions import db
+from livinglab.i18n import localized
 from livinglab.indicators.queries import default_catalogue, default_framework, group_catalogue
 from livinglab.notifications import services as notifications
 from livinglab.pagination import paginate
@@ -18,7 +19,6 @@ from livinglab.pieces.models import Piece, PieceKind, PieceStatus
 from livinglab.pieces.permissions import can_create_piece, can_edit_piece, can_view_piece, load_piece
 from livinglab.regencies.queries import provinces
 from livinglab.rendering import render_markdown
-from livinglab.site.i18n import localized
 
 bp = Blueprint("pieces", __name__, url_prefix="/pieces")
 

@@ -3,11 +3,11 @@
 from flask_babel import gettext as _
 
 from livinglab.commitments.models import Commitment
+from livinglab.i18n import localized
 from livinglab.indicators.queries import framework_for_year
 from livinglab.results.judging import judgements_of
 from livinglab.results.models import Judgement
 from livinglab.results.views import bp
-from livinglab.site.i18n import localized
 
 
 @bp.app_template_global()

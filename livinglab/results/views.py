@@ -14,7 +14,6 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField, StringField
 from wtforms.fields.choices import SelectChoice
 
-from livinglab.accounts.forms import length, required
 from livinglab.clock import lab_today
 from livinglab.commitments import services as commitment_services, views as commitment_views
 from livinglab.commitments.forms import RecordedCommitmentForm
@@ -29,6 +28,7 @@ from livinglab.results.frameworks import replaced_versions
 from livinglab.results.judging import judge_commitment
 from livinglab.results.services import import_results
 from livinglab.sheets import SheetError, csv_bytes, read_upload
+from livinglab.validators import length, required
 
 bp = Blueprint("scores", __name__, url_prefix="/coordinator/scores")
 results_bp = Blueprint("results", __name__, url_prefix="/coordinator/results")

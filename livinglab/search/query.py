@@ -11,9 +11,9 @@ from whoosh.lang.porter import stem as porter_stem
 from whoosh.query import And, Every, Query, Term
 
 from livinglab.extensions import db
+from livinglab.filters import QueryFilters
 from livinglab.indicators.queries import default_framework
 from livinglab.pieces.models import Piece, PieceIndicator, PieceStatus
-from livinglab.pieces.queries import QueryFilters
 from livinglab.regencies.models import Province, Regency
 from livinglab.search import index
 from livinglab.search.analysis import stem_id

@@ -7,11 +7,11 @@ from sqlalchemy import text
 from livinglab.accounts.queries import count_officials
 from livinglab.accounts.views import safe_next
 from livinglab.extensions import db
+from livinglab.i18n import LANGUAGE_COOKIE, VISITOR_CHOICE
 from livinglab.indicators import queries as indicator_queries
 from livinglab.pieces import queries as piece_queries
 from livinglab.regencies import queries as regency_queries
 from livinglab.search.worker import status as search_status
-from livinglab.site.i18n import LANGUAGE_COOKIE, VISITOR_CHOICE
 
 bp = Blueprint("site", __name__)
 

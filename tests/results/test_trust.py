@@ -14,11 +14,11 @@ from livinglab.evaluations import services as evaluations
 from livinglab.evaluations.arithmetic import predicate
 from livinglab.evaluations.models import Evaluation
 from livinglab.extensions import db
+from livinglab.i18n import LANGUAGE_COOKIE
 from livinglab.indicators.queries import framework_by_code, framework_for_year, load_crosswalk
 from livinglab.regencies.models import Regency
 from livinglab.results.judging import judgements_of
 from livinglab.results.services import import_results
-from livinglab.site.i18n import LANGUAGE_COOKIE
 
 OC = Outcome
 THIS_YEAR = lab_today().year
