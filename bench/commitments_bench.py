@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert, select, text  # noqa: E402
 
 from livinglab import create_app  # noqa: E402
-from livinglab.accounts.models import Role, User  # noqa: E402
+from livinglab.accounts.models import User  # noqa: E402
 from livinglab.accounts.services import register_user  # noqa: E402
 from livinglab.clock import lab_today  # noqa: E402
 from livinglab.commitments.models import Commitment, CommitmentStatus, CommitmentTarget, Milestone  # noqa: E402
@@ -30,6 +30,7 @@ from livinglab.demo.services import load_reference_content  # noqa: E402
 from livinglab.extensions import db  # noqa: E402
 from livinglab.indicators.queries import default_framework  # noqa: E402
 from livinglab.regencies.models import Regency  # noqa: E402
+from livinglab.roles import Role  # noqa: E402
 
 PAGES = {
     "home (reference)": "/",

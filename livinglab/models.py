@@ -1,6 +1,6 @@
 """Every model class, imported in one place for migrations and the shell."""
 
-from livinglab.accounts.models import EmailFrequency, Role, User
+from livinglab.accounts.models import EmailFrequency, User
 from livinglab.audit.models import AuditEvent
 from livinglab.comments.models import Comment, CommentBlock, Flag, FlagReason, FlagResolution
 from livinglab.commitments.models import (
@@ -20,6 +20,7 @@ from livinglab.notifications.models import Follow, Notification, NotificationKin
 from livinglab.pieces.models import Attachment, Piece, PieceIndicator, PieceKind, PieceRevision, PieceStatus, Tag
 from livinglab.regencies.models import Province, Regency, RegencyKind
 from livinglab.results.models import Judgement
+from livinglab.roles import Role
 from livinglab.search.models import SearchQueueItem
 
 __all__ = [

@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import make_url
 
 from livinglab import create_app
-from livinglab.accounts.models import Role, User
+from livinglab.accounts.models import User
 from livinglab.accounts.services import register_user
 from livinglab.accounts.signins import start_sign_in
 from livinglab.clock import lab_today
@@ -28,6 +28,7 @@ from livinglab.mail import wait_for_mail
 from livinglab.pieces.models import Piece, PieceKind
 from livinglab.pieces.services import PieceInput, archive_piece, create_piece, publish_piece
 from livinglab.regencies.models import Province, Regency, RegencyKind
+from livinglab.roles import Role
 from livinglab.search.index import forget_searchers
 
 TEST_PASSWORD = "kopi-tubruk-pagi-hari"

@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from livinglab.accounts.models import Role, User
+from livinglab.accounts.models import User
 from livinglab.clock import lab_today
 from livinglab.comments.models import Comment
 from livinglab.comments.queries import flagged_comments_count
@@ -17,6 +17,7 @@ from livinglab.notifications import services
 from livinglab.notifications.models import Notification
 from livinglab.pieces.models import Piece, PieceKind, PieceStatus
 from livinglab.regencies.models import Regency
+from livinglab.roles import Role
 
 
 def test_demo_accounts_cover_every_role_and_loading_twice_changes_nothing(app, content):

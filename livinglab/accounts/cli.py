@@ -4,9 +4,9 @@ import click
 from flask.cli import AppGroup
 
 from livinglab.accounts import services
-from livinglab.accounts.models import Role
 from livinglab.extensions import db
 from livinglab.regencies.queries import find_regency
+from livinglab.roles import Role
 
 cli = AppGroup("accounts", help="Manage user accounts.")
 

@@ -6,8 +6,9 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, Optional, ValidationError
 
-from livinglab.accounts.models import EmailFrequency, Role
-from livinglab.accounts.services import ROLE_LABELS, password_problem
+from livinglab.accounts.models import EmailFrequency
+from livinglab.accounts.services import password_problem
+from livinglab.roles import ROLE_LABELS, Role
 from livinglab.validators import INVALID_CHOICE, length, required, valid_email
 
 LANGUAGE_CHOICES = [SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")]

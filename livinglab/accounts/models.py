@@ -12,18 +12,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from livinglab.clock import as_utc, utcnow
 from livinglab.extensions import db
+from livinglab.roles import Role
 
 if TYPE_CHECKING:
     from livinglab.regencies.models import Regency
-
-
-class Role(enum.Enum):
-    """What a user may do; officials act for one regency."""
-
-    PEER = "peer"
-    OFFICIAL = "official"
-    COORDINATOR = "coordinator"
-    ADMIN = "admin"
 
 
 class EmailFrequency(enum.Enum):

@@ -5,8 +5,9 @@ from collections.abc import Callable
 from flask import abort
 from flask_login import current_user
 
-from livinglab.accounts.models import Role, SignIn, User
+from livinglab.accounts.models import SignIn, User
 from livinglab.extensions import db
+from livinglab.roles import Role
 
 
 def can_manage_users(user: User) -> bool:
@@ -24,10 +25,6 @@ def can_edit_user(actor: User, target: User) -> bool:
 def can_grant_role(actor: User, role: Role) -> bool:
     """Only admins make admins; coordinators grant the other roles."""
     return can_manage_users(actor) and (actor.is_admin or role is not Role.ADMIN)
-
-
-def can_view_audit(user: User) -> bool:
-    return can_manage_users(user)
 
 
 def load_user(user_id: int, predicate: Callable[[User, User], bool]) -> User:

@@ -3,8 +3,9 @@
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from livinglab.accounts.models import Role, User
+from livinglab.accounts.models import User
 from livinglab.extensions import db
+from livinglab.roles import Role
 
 
 def find_user_by_email(email: str) -> User | None:

@@ -7,20 +7,21 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import force_locale, gettext as _, lazy_gettext as _l
+from flask_babel import force_locale, gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from livinglab.accounts.models import HANDLE_PATTERN, EmailFrequency, Role, User
+from livinglab.accounts.models import HANDLE_PATTERN, EmailFrequency, User
 from livinglab.accounts.queries import find_user_by_email, find_user_by_handle
 from livinglab.accounts.signins import end_sign_ins
 from livinglab.audit.services import record_event
 from livinglab.clock import utcnow
 from livinglab.extensions import db
 from livinglab.mail import send_mail, site_link
+from livinglab.roles import Role
 
 RESET_SALT = "livinglab-password-reset"
 
@@ -225,9 +226,3 @@ def set_active(user: User, is_active: bool, by: User) -> None:
     record_event("user.activated" if is_active else "user.deactivated", "user", user.id, actor=by)
 
 
-ROLE_LABELS = {
-    Role.PEER: _l("Peer"),
-    Role.OFFICIAL: _l("Official"),
-    Role.COORDINATOR: _l("Coordinator"),
-    Role.ADMIN: _l("Administrator"),
-}

@@ -17,7 +17,7 @@ from livinglab.accounts.forms import (
     RegisterForm,
     RoleForm,
 )
-from livinglab.accounts.models import EmailFrequency, Role, User
+from livinglab.accounts.models import EmailFrequency, User
 from livinglab.accounts.permissions import can_edit_user, can_grant_role, can_manage_users, load_user
 from livinglab.accounts.registration import Registration, registration_from_token, send_registration_mail
 from livinglab.audit import queries as audit_queries
@@ -26,6 +26,7 @@ from livinglab.i18n import VISITOR_CHOICE, select_locale
 from livinglab.mail import run_after_response
 from livinglab.pagination import paginate
 from livinglab.regencies.queries import regency_choices
+from livinglab.roles import ROLE_LABELS, Role
 
 bp = Blueprint("accounts", __name__)
 init_login = sessions.init_login
@@ -195,7 +196,7 @@ def users():
     args = request.args
     query = queries.user_list_query(args.get("q", ""), args.get("role", ""), args.get("status", ""))
     page = paginate(query)
-    return render_template("accounts/users.html", page=page, roles=list(Role), role_labels=services.ROLE_LABELS)
+    return render_template("accounts/users.html", page=page, roles=list(Role), role_labels=ROLE_LABELS)
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
@@ -204,7 +205,7 @@ def user_detail(user_id: int):
     user = load_user(user_id, can_edit_user)
     form = RoleForm(data={"role": user.role.value, "regency": user.regency_code or ""})
     form.role.choices = [
-        SelectChoice(r.value, services.ROLE_LABELS[r]) for r in Role if can_grant_role(current_user, r)
+        SelectChoice(r.value, ROLE_LABELS[r]) for r in Role if can_grant_role(current_user, r)
     ]
     _regency_select(form.regency)
     if form.validate_on_submit():
@@ -218,7 +219,7 @@ def user_detail(user_id: int):
             return redirect(url_for("accounts.user_detail", user_id=user.id))
     events = audit_queries.events_for("user", user.id)
     return render_template("accounts/user_detail.html", user=user, form=form, activation=ActivationForm(),
-                           events=events, role_labels=services.ROLE_LABELS)
+                           events=events, role_labels=ROLE_LABELS)
 
 
 @bp.post("/admin/users/<int:user_id>/activation")
@@ -238,4 +239,4 @@ def user_activation(user_id: int):
 @bp.app_template_global()
 def role_label(role: Role) -> str:
     """The translated name of a role, for templates."""
-    return str(services.ROLE_LABELS[role])
+    return str(ROLE_LABELS[role])

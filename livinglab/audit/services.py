@@ -1,10 +1,14 @@
 """Recording audit events; called by every feature that changes status, roles or data."""
 
-from typing import Any
+from __future__ import annotations
 
-from livinglab.accounts.models import User
+from typing import TYPE_CHECKING, Any
+
 from livinglab.audit.models import AuditEvent
 from livinglab.extensions import db
+
+if TYPE_CHECKING:
+    from livinglab.accounts.models import User
 
 
 def record_event(

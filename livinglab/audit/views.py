@@ -4,12 +4,11 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from livinglab.accounts.models import Role
-from livinglab.accounts.permissions import can_view_audit
-from livinglab.accounts.services import ROLE_LABELS
 from livinglab.audit.models import AuditEvent
+from livinglab.audit.permissions import can_view_audit
 from livinglab.audit.queries import audit_log_query
 from livinglab.pagination import paginate
+from livinglab.roles import ROLE_LABELS, Role
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from livinglab.accounts.models import Role, User
+from livinglab.accounts.models import User
 from livinglab.clock import lab_timezone, lab_today
 from livinglab.commitments.models import BaselineSource, Commitment, CommitmentTarget
 from livinglab.evaluations.queries import Reading, has_results, official_baselines
@@ -16,6 +16,7 @@ from livinglab.indicators.models import Indicator
 from livinglab.indicators.queries import framework_for_year, load_crosswalk
 from livinglab.pieces.models import Piece, PieceStatus
 from livinglab.regencies.models import Regency
+from livinglab.roles import Role
 
 
 class CommitmentError(ValueError):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from livinglab.accounts.models import Role, User
+from livinglab.accounts.models import User
 from livinglab.accounts.queries import find_user_by_email
 from livinglab.clock import lab_today
 from livinglab.commitments import services
@@ -14,6 +14,7 @@ from livinglab.commitments.models import Commitment, CommitmentStatus, Milestone
 from livinglab.demo.pieces import demo_pieces_by_key
 from livinglab.extensions import db
 from livinglab.indicators.queries import default_framework
+from livinglab.roles import Role
 
 MORNING_WIB = time(2, 0, tzinfo=UTC)  # 09:00 in Jakarta
 COORDINATOR = "koordinator@livinglab.example.org"

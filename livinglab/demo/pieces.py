@@ -12,7 +12,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from livinglab.accounts import services as accounts
-from livinglab.accounts.models import Role, User
+from livinglab.accounts.models import User
 from livinglab.accounts.queries import find_user_by_email
 from livinglab.demo.data import DEMO_ATTACHMENTS, DEMO_PASSWORD
 from livinglab.extensions import db
@@ -20,6 +20,7 @@ from livinglab.indicators.queries import default_framework
 from livinglab.pieces import attachments, services
 from livinglab.pieces.models import Piece, PieceKind
 from livinglab.regencies.models import Regency
+from livinglab.roles import Role
 
 MORNING_WIB = time(2, 0, tzinfo=UTC)  # 09:00 in Jakarta
 REPLICATE_HEADINGS = ("## Cara mereplikasi", "## How to replicate")

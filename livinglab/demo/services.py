@@ -6,7 +6,7 @@ from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
 from livinglab.accounts import services as accounts
-from livinglab.accounts.models import Role, User
+from livinglab.accounts.models import User
 from livinglab.accounts.queries import find_user_by_email
 from livinglab.commitments.models import Commitment
 from livinglab.demo.comments import load_demo_comments
@@ -20,6 +20,7 @@ from livinglab.notifications.models import Notification
 from livinglab.pieces.models import Piece
 from livinglab.regencies.models import Regency
 from livinglab.regencies.services import load_regencies, set_membership
+from livinglab.roles import Role
 
 
 def load_reference_content() -> dict[str, dict[str, int]]:

@@ -2,8 +2,9 @@
 
 from sqlalchemy import select
 
-from livinglab.accounts.models import Role, User
+from livinglab.accounts.models import User
 from livinglab.extensions import db
+from livinglab.roles import Role
 
 
 def test_create_official_non_interactively(runner, make_regency):

@@ -2,9 +2,9 @@
 
 import pytest
 
-from livinglab.accounts.models import Role
 from livinglab.accounts.permissions import can_edit_user, can_grant_role, can_manage_users
 from livinglab.extensions import db
+from livinglab.roles import Role
 
 
 @pytest.mark.parametrize("role", ["peer", "official"])

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from livinglab.accounts import services, signins
-from livinglab.accounts.models import Role
 from livinglab.audit.models import AuditEvent
 from livinglab.extensions import db
+from livinglab.roles import Role
 from tests.conftest import TEST_PASSWORD
 
 

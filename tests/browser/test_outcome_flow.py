@@ -10,12 +10,13 @@ import pytest
 from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
-from livinglab.accounts.models import Role, User
+from livinglab.accounts.models import User
 from livinglab.clock import lab_today
 from livinglab.commitments import services
 from livinglab.evaluations.queries import official_baselines
 from livinglab.extensions import db
 from livinglab.indicators.queries import framework_by_code, load_crosswalk
+from livinglab.roles import Role
 from tests.browser.conftest import follow, serious_violations, signed_in
 
 WORDS = {

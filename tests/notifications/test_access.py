@@ -3,12 +3,13 @@
 import pytest
 from sqlalchemy import select
 
-from livinglab.accounts.models import EmailFrequency, Role
+from livinglab.accounts.models import EmailFrequency
 from livinglab.accounts.services import change_role
 from livinglab.comments import services as comments
 from livinglab.extensions import db
 from livinglab.notifications import services
 from livinglab.notifications.models import Notification
+from livinglab.roles import Role
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import lxml.html
 import pytest
 from sqlalchemy import select
 
-from livinglab.accounts.models import Role, User
+from livinglab.accounts.models import User
 from livinglab.accounts.signins import start_sign_in
 from livinglab.comments.models import Comment, Flag
 from livinglab.commitments.models import Commitment, CommitmentStatus
@@ -22,6 +22,7 @@ from livinglab.demo.services import load_demo
 from livinglab.extensions import db
 from livinglab.pieces.models import Piece, PieceKind, PieceStatus
 from livinglab.pieces.services import PieceInput, create_piece
+from livinglab.roles import Role
 
 # A valid HTML "date string", "global date and time string" or "local date and time string" (seconds at most
 # three decimals, as the HTML standard allows), as the Nu checker reads <time datetime>.
