@@ -46,6 +46,7 @@ test: install lint
 # Lint rules in ruff.toml; the package layers in .importlinter (see docs/architecture.md).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -45,14 +45,14 @@ def create_app(overrides: dict | None = None) -> Flask:
         views as commitments_views,
     )
     from livinglab.demo import cli as demo_cli
-    from livinglab.indicators import cli as indicators_cli, views as indicators_views
+    from livinglab.indicators import cli as indicators_cli
     from livinglab.notifications import (
         access as notifications_access,
         cli as notifications_cli,
         views as notifications_views,
     )
     from livinglab.pieces import permissions as pieces_permissions, queries as pieces_queries, views as pieces_views
-    from livinglab.regencies import cli as regencies_cli, views as regencies_views
+    from livinglab.regencies import cli as regencies_cli
     from livinglab.results import (  # noqa: F401  (templating adds template helpers)
         cli as results_cli,
         impact,
@@ -60,7 +60,14 @@ def create_app(overrides: dict | None = None) -> Flask:
         views as results_views,
     )
     from livinglab.search import cli as search_cli, views as search_views, worker as search_worker
-    from livinglab.site import errors, guards, headers, views as site_views
+    from livinglab.site import (
+        errors,
+        guards,
+        headers,
+        indicators as indicators_views,
+        regencies as regencies_views,
+        views as site_views,
+    )
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(config.BASE_DIR) / "migrations"))

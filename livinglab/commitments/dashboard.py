@@ -1,13 +1,11 @@
 """The coordinator dashboard: totals, urgent commitments, progress charts, exports and bulk progress."""
 
-import hashlib
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from livinglab import previews
 from livinglab.audit.services import record_event
 from livinglab.clock import lab_today
 from livinglab.commitments import evidence, exports, imports, queries, services
@@ -20,7 +18,7 @@ from livinglab.pagination import paginate
 from livinglab.sheets import SheetError, csv_response, read_upload
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
-PREVIEW_MAX_AGE = 3600
+SALT = "progress-import"
 
 
 @bp.before_request
@@ -86,10 +84,6 @@ def chart_csv(chart: str):
     )
 
 
-def _signer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="progress-import")
-
-
 @bp.route("/import", methods=["GET", "POST"])
 def progress_import():
     """Upload → check every row → preview → apply. A preview is signed, so what is applied is what was shown."""
@@ -105,7 +99,7 @@ def progress_import():
         except SheetError as error:
             form.file.errors.append(error.message)
         if parsed and parsed.rows and not parsed.problems:
-            form.payload.data = _signer().dumps({"user": current_user.id, "rows": imports.serialise(parsed.rows)})
+            form.payload.data = previews.sign_preview(SALT, {"rows": imports.serialise(parsed.rows)})
     return render_template("commitments/import.html", form=form, parsed=parsed,
                            rows=parsed.rows if parsed else [], problems=parsed.problems if parsed else [],
                            max_rows=imports.MAX_ROWS)
@@ -113,16 +107,11 @@ def progress_import():
 
 def _apply(form: ImportForm):
     try:
-        payload = _signer().loads(form.payload.data, max_age=PREVIEW_MAX_AGE)
-    except BadSignature:
-        flash(_("This preview has expired. Please upload the file again."), "error")
-        return redirect(url_for("coordinator.progress_import"))
-    if payload.get("user") != current_user.id:
-        abort(403)
-    digest = hashlib.sha256(form.payload.data.encode()).hexdigest()
-    if not services.use_once(f"import:{digest}"):
-        flash(_("This file has already been imported."), "info")
-        return redirect(url_for("coordinator.index"))
+        payload, digest = previews.open_preview(
+            SALT, form.payload.data, claim=lambda digest: services.use_once(f"import:{digest}"),
+            upload_endpoint="coordinator.progress_import", done_endpoint="coordinator.index")
+    except previews.PreviewRefused as refused:
+        return refused.response
     try:
         count = imports.apply(imports.deserialise(payload["rows"]), current_user)
     except services.CommitmentError as error:

@@ -1,19 +1,17 @@
 """Importing official SPBE results (coordinators): check the sheet, preview, then one import stores, judges
 and audits it."""
 
-import hashlib
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField, StringField
 from wtforms.fields.choices import SelectChoice
 
+from livinglab import previews
 from livinglab.clock import lab_today
 from livinglab.commitments import services as commitment_services, views as commitment_views
 from livinglab.commitments.forms import RecordedCommitmentForm
@@ -32,7 +30,7 @@ from livinglab.validators import length, required
 
 bp = Blueprint("scores", __name__, url_prefix="/coordinator/scores")
 results_bp = Blueprint("results", __name__, url_prefix="/coordinator/results")
-PREVIEW_MAX_AGE = 3600
+SALT = "scores-import"
 
 
 class ScoresForm(FlaskForm):
@@ -52,10 +50,6 @@ def _coordinators_only():
         abort(403)
 
 
-def _signer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="scores-import")
-
-
 @bp.route("", methods=["GET", "POST"])
 def index():
     form = ScoresForm()
@@ -69,8 +63,8 @@ def index():
         except SheetError as error:
             form.file.errors.append(error.message)
         if checked and checked.rows and not checked.problems:
-            form.payload.data = _signer().dumps({"user": current_user.id, "source": form.source.data,
-                                                 "filename": name, "rows": evaluations.serialise(checked.rows)})
+            form.payload.data = previews.sign_preview(SALT, {"source": form.source.data, "filename": name,
+                                                             "rows": evaluations.serialise(checked.rows)})
     return render_template("results/scores.html", form=form, checked=checked, frameworks=all_frameworks())
 
 
@@ -92,23 +86,18 @@ def template():
 
 def _apply(form: ScoresForm):
     try:
-        payload = _signer().loads(form.payload.data, max_age=PREVIEW_MAX_AGE)
-    except BadSignature:
-        flash(_("This preview has expired. Please upload the file again."), "error")
-        return redirect(url_for("scores.index"))
-    if payload.get("user") != current_user.id:
-        abort(403)
-    if not use_once("scores:" + hashlib.sha256(form.payload.data.encode()).hexdigest()):
-        flash(_("This file has already been imported."), "info")
-        return redirect(url_for("coordinator.index"))
+        payload, _digest = previews.open_preview(
+            SALT, form.payload.data, claim=lambda digest: use_once(f"scores:{digest}"),
+            upload_endpoint="scores.index", done_endpoint="coordinator.index")
+    except previews.PreviewRefused as refused:
+        return refused.response
     summary = import_results(evaluations.deserialise(payload["rows"]), current_user, payload["source"],
                              payload.get("filename", ""))
     try:
         db.session.commit()
     except IntegrityError:  # the same preview confirmed twice at the same moment
         db.session.rollback()
-        flash(_("This file has already been imported."), "info")
-        return redirect(url_for("coordinator.index"))
+        return previews.already_applied("coordinator.index")
     flash(_("%(num)d evaluations stored; %(judged)d commitments judged against them.", num=len(summary.stored),
             judged=len(summary.judged)), "success")
     return redirect(url_for("coordinator.index"))
