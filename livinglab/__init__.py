@@ -32,16 +32,16 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     from livinglab import models  # noqa: F401  (registers every model with the metadata)
-    from livinglab.accounts import cli as accounts_cli, security, views as accounts_views  # noqa: F401  (security adds routes)
+    from livinglab.accounts import cli as accounts_cli, security, views as accounts_views
     from livinglab.audit import views as audit_views
-    from livinglab.comments import moderation, views as comments_views  # noqa: F401  (moderation adds routes)
-    from livinglab.commitments import (  # noqa: F401  (milestones and templating add routes and helpers)
+    from livinglab.comments import moderation, views as comments_views
+    from livinglab.commitments import (
         cli as commitments_cli,
         dashboard,
         milestones,
         permissions as commitments_permissions,
         queries as commitments_queries,
-        templating,
+        templating as commitments_templating,
         views as commitments_views,
     )
     from livinglab.demo import cli as demo_cli
@@ -53,7 +53,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     from livinglab.pieces import permissions as pieces_permissions, queries as pieces_queries, views as pieces_views
     from livinglab.regencies import cli as regencies_cli
-    from livinglab.results import (  # noqa: F401  (templating adds template helpers)
+    from livinglab.results import (
         cli as results_cli,
         impact,
         templating as results_templating,
@@ -76,6 +76,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     accounts_views.init_login(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
 
+    for routes, blueprint in (
+        (security.routes, accounts_views.bp), (moderation.routes, comments_views.bp),
+        (milestones.routes, commitments_views.bp), (commitments_templating.routes, commitments_views.bp),
+        (results_templating.routes, results_views.bp),
+    ):
+        routes.add_to(blueprint)
     for blueprint in (
         site_views.bp, accounts_views.bp, indicators_views.bp, regencies_views.bp, pieces_views.bp, search_views.bp,
         audit_views.bp, comments_views.bp, notifications_views.bp, commitments_views.bp, dashboard.bp,

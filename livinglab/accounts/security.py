@@ -7,12 +7,14 @@ from flask_login import current_user, login_required, logout_user
 from livinglab.accounts import services, sessions, signins, throttling
 from livinglab.accounts.forms import ActivationForm, ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm
 from livinglab.accounts.permissions import can_end_sign_in, load_sign_in
-from livinglab.accounts.views import bp
 from livinglab.extensions import db, limiter
 from livinglab.mail import run_after_response
+from livinglab.routing import RouteTable
+
+routes = RouteTable()
 
 
-@bp.route("/account/password", methods=["GET", "POST"])
+@routes.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
     form = ChangePasswordForm()
@@ -30,7 +32,7 @@ def change_password():
     return render_template("accounts/change_password.html", form=form)
 
 
-@bp.route("/password/forgot", methods=["GET", "POST"])
+@routes.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RESET_MAIL_LIMIT"], methods=["POST"])
 @limiter.limit(lambda: current_app.config["RESET_MAIL_TARGET_LIMIT"], key_func=throttling.target_key,
                methods=["POST"])
@@ -44,7 +46,7 @@ def forgot_password():
     return render_template("accounts/forgot_password.html", form=form)
 
 
-@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@routes.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     user = services.user_for_reset_token(token)
     if user is None:
@@ -60,7 +62,7 @@ def reset_password(token: str):
     return render_template("accounts/reset_password.html", form=form)
 
 
-@bp.post("/account/sign-ins/<int:sign_in_id>/end")
+@routes.post("/account/sign-ins/<int:sign_in_id>/end")
 @login_required
 def end_sign_in(sign_in_id: int):
     sign_in = load_sign_in(sign_in_id, can_end_sign_in)
@@ -76,7 +78,7 @@ def end_sign_in(sign_in_id: int):
     return redirect(url_for("accounts.profile"))
 
 
-@bp.post("/account/sign-ins/end-others")
+@routes.post("/account/sign-ins/end-others")
 @login_required
 def end_other_sign_ins():
     if ActivationForm().validate_on_submit():
@@ -85,3 +87,4 @@ def end_other_sign_ins():
         flash(ngettext("%(num)d other device has been signed out.", "%(num)d other devices have been signed out.",
                        count), "success")
     return redirect(url_for("accounts.profile"))
+

@@ -11,12 +11,15 @@ from livinglab.comments import queries, services
 from livinglab.comments.forms import FLAG_REASON_LABELS, BlockForm, ConfirmForm, DismissForm, HideForm, RestoreForm
 from livinglab.comments.models import Comment, FlagReason
 from livinglab.comments.permissions import can_hide_comment, can_restore_comment, can_review_flags, load_comment
-from livinglab.comments.views import bp, comment_url
+from livinglab.comments.views import comment_url
 from livinglab.extensions import db
 from livinglab.pagination import paginate
+from livinglab.routing import RouteTable
+
+routes = RouteTable()
 
 
-@bp.get("/comments/<int:comment_id>/moderate")
+@routes.get("/comments/<int:comment_id>/moderate")
 @login_required
 def moderate(comment_id: int):
     comment = load_comment(comment_id, can_hide_comment)
@@ -51,27 +54,27 @@ def _moderation_action(comment_id: int, action, message: str, form_class: type[F
     return _moderation_page(comment, form)
 
 
-@bp.post("/comments/<int:comment_id>/hide")
+@routes.post("/comments/<int:comment_id>/hide")
 @login_required
 def hide(comment_id: int):
     return _moderation_action(comment_id, services.hide_comment, _("The comment is hidden."), HideForm)
 
 
-@bp.post("/comments/<int:comment_id>/restore")
+@routes.post("/comments/<int:comment_id>/restore")
 @login_required
 def restore(comment_id: int):
     return _moderation_action(comment_id, services.restore_comment, _("The comment is shown again."), RestoreForm,
                               predicate=can_restore_comment)
 
 
-@bp.post("/comments/<int:comment_id>/dismiss")
+@routes.post("/comments/<int:comment_id>/dismiss")
 @login_required
 def dismiss(comment_id: int):
     return _moderation_action(comment_id, services.dismiss_flags, _("The flags are dismissed; the comment stays."),
                               DismissForm, prefix="dismiss")
 
 
-@bp.get("/moderation")
+@routes.get("/moderation")
 @login_required
 def queue():
     if not can_review_flags(current_user):
@@ -81,7 +84,7 @@ def queue():
     return render_template("comments/queue.html", page=paginate(query), show=show)
 
 
-@bp.route("/moderation/users/<int:user_id>/block", methods=["GET", "POST"])
+@routes.route("/moderation/users/<int:user_id>/block", methods=["GET", "POST"])
 @login_required
 def block(user_id: int):
     if not can_review_flags(current_user):
@@ -101,7 +104,7 @@ def block(user_id: int):
     return render_template("comments/block.html", person=user, form=form)
 
 
-@bp.post("/moderation/users/<int:user_id>/unblock")
+@routes.post("/moderation/users/<int:user_id>/unblock")
 @login_required
 def unblock(user_id: int):
     if not can_review_flags(current_user):
@@ -120,7 +123,7 @@ def unblock(user_id: int):
     return redirect(url_for("comments.queue", show="blocked"))
 
 
-@bp.app_template_global()
+@routes.app_template_global()
 def moderation_count() -> int:
     """Comments waiting in the queue, for the coordinator's header; read once per request."""
     if not can_review_flags(current_user):
@@ -130,6 +133,6 @@ def moderation_count() -> int:
     return g.moderation_count
 
 
-@bp.app_template_global()
+@routes.app_template_global()
 def flag_reason_label(reason: FlagReason) -> str:
     return str(FLAG_REASON_LABELS[reason])

@@ -8,8 +8,11 @@ from livinglab.commitments import services
 from livinglab.commitments.forms import MilestoneDoneForm, MilestoneForm
 from livinglab.commitments.models import Commitment, Milestone
 from livinglab.commitments.permissions import can_record_progress, load_commitment
-from livinglab.commitments.views import bp, render_commitment
+from livinglab.commitments.views import render_commitment
 from livinglab.extensions import db
+from livinglab.routing import RouteTable
+
+routes = RouteTable()
 
 
 def _milestone(commitment: Commitment, milestone_id: int) -> Milestone:
@@ -19,7 +22,7 @@ def _milestone(commitment: Commitment, milestone_id: int) -> Milestone:
     return milestone
 
 
-@bp.post("/<int:commitment_id>/milestones")
+@routes.post("/<int:commitment_id>/milestones")
 @login_required
 def add_milestone(commitment_id: int):
     commitment = load_commitment(commitment_id, can_record_progress)
@@ -51,7 +54,7 @@ def _milestone_change(commitment_id: int, milestone_id: int, change):
     return redirect(url_for("commitments.detail", commitment_id=commitment.id, _anchor="milestones"))
 
 
-@bp.post("/<int:commitment_id>/milestones/<int:milestone_id>/done")
+@routes.post("/<int:commitment_id>/milestones/<int:milestone_id>/done")
 @login_required
 def complete_milestone(commitment_id: int, milestone_id: int):
     form = MilestoneDoneForm()
@@ -64,13 +67,13 @@ def complete_milestone(commitment_id: int, milestone_id: int):
     return _milestone_change(commitment_id, milestone_id, done)
 
 
-@bp.post("/<int:commitment_id>/milestones/<int:milestone_id>/reopen")
+@routes.post("/<int:commitment_id>/milestones/<int:milestone_id>/reopen")
 @login_required
 def reopen_milestone(commitment_id: int, milestone_id: int):
     return _milestone_change(commitment_id, milestone_id, lambda m: services.reopen_milestone(m, current_user))
 
 
-@bp.post("/<int:commitment_id>/milestones/<int:milestone_id>/delete")
+@routes.post("/<int:commitment_id>/milestones/<int:milestone_id>/delete")
 @login_required
 def delete_milestone(commitment_id: int, milestone_id: int):
     return _milestone_change(commitment_id, milestone_id, lambda m: services.delete_milestone(m, current_user))

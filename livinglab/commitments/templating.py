@@ -8,49 +8,51 @@ from livinglab.clock import lab_timezone, lab_today
 from livinglab.commitments import evidence, queries
 from livinglab.commitments.forms import STATUS_LABELS
 from livinglab.commitments.models import Commitment, CommitmentStatus
-from livinglab.commitments.views import bp
 from livinglab.pieces.models import Piece
+from livinglab.routing import RouteTable
+
+routes = RouteTable()
 
 
-@bp.app_template_global()
+@routes.app_template_global()
 def commitment_status_label(status: CommitmentStatus) -> str:
     return str(STATUS_LABELS[status])
 
 
-@bp.app_template_global()
+@routes.app_template_global()
 def replications_of(piece: Piece) -> list[Commitment]:
     """For the piece page: the regencies replicating it, each with its commitment's status."""
     return queries.replications(piece.id)
 
 
-@bp.app_template_global()
+@routes.app_template_global()
 def regency_commitments(regency_code: str) -> list[Commitment]:
     return queries.for_regency(regency_code)
 
 
-@bp.app_template_global()
+@routes.app_template_global()
 def commitments_owned_by(user_id: int) -> list[Commitment]:
     """For the public profile of a person (accounts), which cannot import commitments."""
     return queries.owned_by(user_id)
 
 
-@bp.app_template_global()
+@routes.app_template_global()
 def indicator_commitments(indicator_id: int) -> list:
     return queries.for_indicator(indicator_id)
 
 
-@bp.app_template_global()
+@routes.app_template_global()
 def attention_reasons(commitment: Commitment) -> list[str]:
     return evidence.attention_reasons(commitment)
 
 
-@bp.app_template_global()
+@routes.app_template_global()
 def synthetic_judged(commitments: list[Commitment]) -> set[int]:
     """For a list of commitments: the ids whose outcome rests on synthetic demo results."""
     return evidence.synthetic_judged(commitments)
 
 
-@bp.app_template_global()
+@routes.app_template_global()
 def outcome_counts(commitments: list[Commitment]) -> dict[str, int]:
     """met/improved/unchanged/fell/none among the commitments that count: withdrawn ones and those recorded
     after the fact are left out."""
@@ -61,7 +63,7 @@ def outcome_counts(commitments: list[Commitment]) -> dict[str, int]:
     return counts
 
 
-@bp.app_template_global()
+@routes.app_template_global()
 def lab_date() -> date:
     return lab_today()
 
@@ -79,7 +81,7 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-@bp.app_template_global()
+@routes.app_template_global()
 def commitment_timeline(commitment: Commitment) -> list[TimelineEntry]:
     """Status changes and progress updates together, newest first (updates by their reported date)."""
     entries = [TimelineEntry("update", u, u.reported_on, _aware(u.created_at)) for u in commitment.updates]

@@ -7,10 +7,12 @@ from livinglab.i18n import localized
 from livinglab.indicators.queries import framework_for_year
 from livinglab.results.judging import judgements_of
 from livinglab.results.models import Judgement
-from livinglab.results.views import bp
+from livinglab.routing import RouteTable
+
+routes = RouteTable()
 
 
-@bp.app_template_global()
+@routes.app_template_global()
 def provenance_label(provenance: str, source: str = "") -> str:
     """Where a level or an index comes from, in words: official results never include synthetic demo data."""
     if provenance == "synthetic_demo":
@@ -20,12 +22,12 @@ def provenance_label(provenance: str, source: str = "") -> str:
     return _("official result: %(source)s", source=source) if source else _("official result")
 
 
-@bp.app_template_global()
+@routes.app_template_global()
 def judgements_for(commitment: Commitment) -> list[Judgement]:
     return judgements_of(commitment)
 
 
-@bp.app_template_global()
+@routes.app_template_global()
 def crosswalk_readings(judgement: Judgement) -> str:
     """"I05 → P14, I42 → P19 + P20" for the targets read through the crosswalk; empty when none was."""
     pairs = [f"{d['indicator']} → {' + '.join(d['read_from'])}" for d in judgement.details
@@ -33,7 +35,7 @@ def crosswalk_readings(judgement: Judgement) -> str:
     return ", ".join(pairs)
 
 
-@bp.app_template_global()
+@routes.app_template_global()
 def judgement_promise(commitment: Commitment) -> str:
     """What the commitment waits for: the results of its due year, in the framework in force that year."""
     year = commitment.due_on.year
