@@ -147,10 +147,6 @@ class Riser:
     to_year: int
     to_level: int
 
-    @property
-    def rise(self) -> int:
-        return self.to_level - self.from_level
-
 
 def risers(indicator_id: int, limit: int = 10) -> list[Riser]:
     """Regencies whose level on this indicator rose the most, from their first to their last evaluation."""
@@ -179,10 +175,3 @@ def strong_regencies(indicator_ids: list[int], min_level: int = 4) -> dict[int, 
         result[indicator_id].add(code)
     return result
 
-
-def level_on(regency_code: str, year: int, indicator_ids: list[int]) -> dict[int, int]:
-    """The levels one regency received in one year, for some indicators."""
-    query = (select(EvaluationScore.indicator_id, EvaluationScore.level).join(EvaluationScore.evaluation)
-             .where(Evaluation.regency_code == regency_code, Evaluation.year == year,
-                    EvaluationScore.indicator_id.in_(indicator_ids)))
-    return dict(db.session.execute(query).all())
