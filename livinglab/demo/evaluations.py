@@ -25,7 +25,8 @@ from livinglab.clock import lab_today
 from livinglab.commitments.models import Commitment, CommitmentStatus
 from livinglab.commitments.services import reread_baselines
 from livinglab.demo.data import DEMO_MEMBERS
-from livinglab.evaluations import services as evaluations
+from livinglab.evaluations.checks import ScoreRow
+from livinglab.evaluations.models import Evaluation
 from livinglab.extensions import db
 from livinglab.indicators.models import Framework
 from livinglab.indicators.queries import Crosswalk, framework_by_code, framework_for_year, load_crosswalk
@@ -109,7 +110,7 @@ def _keep_to_story(walk: dict[int, int], fixed: dict[int, int]) -> dict[int, int
     return levels
 
 
-def synthetic_rows(commitments_path: Path) -> list[evaluations.ScoreRow]:
+def synthetic_rows(commitments_path: Path) -> list[ScoreRow]:
     framework = framework_by_code("spbe-2020")
     codes = [i.code for i in framework.indicators]
     names = {r.code: r.name for r in db.session.query(Regency).filter(Regency.code.in_([c for c, _ in DEMO_MEMBERS]))}
@@ -133,7 +134,7 @@ def synthetic_rows(commitments_path: Path) -> list[evaluations.ScoreRow]:
             in_force = framework_for_year(year) or framework
             if in_force != framework:
                 levels = _through_crosswalk(levels, framework, in_force, crosswalk)
-            rows.append(evaluations.ScoreRow(0, regency_code, names[regency_code], in_force.code, year, levels, None))
+            rows.append(ScoreRow(0, regency_code, names[regency_code], in_force.code, year, levels, None))
     return rows
 
 
@@ -147,11 +148,18 @@ def _through_crosswalk(
             for i in target.indicators}
 
 
+def _not_stored(rows: list[ScoreRow]) -> list[ScoreRow]:
+    """The rows for a regency, framework and year with no results stored yet: the demo never overwrites results."""
+    stored = set(db.session.execute(select(Evaluation.regency_code, Framework.code, Evaluation.year)
+                                    .join(Framework, Framework.id == Evaluation.framework_id)).all())
+    return [row for row in rows if (row.regency_code, row.framework_code, row.year) not in stored]
+
+
 def load_demo_evaluations(commitments_path: Path) -> int:
     """Store the synthetic results not there yet and judge the demo commitments; returns evaluations stored.
 
     Run after the demo pieces and commitments: their stories decide some of the levels."""
-    done = import_results(synthetic_rows(commitments_path), None, SOURCE, synthetic=True, add_only=True)
+    done = import_results(_not_stored(synthetic_rows(commitments_path)), None, SOURCE, synthetic=True)
     for commitment in db.session.scalars(select(Commitment).where(Commitment.is_demo)):
         reread_baselines(commitment)
     db.session.flush()

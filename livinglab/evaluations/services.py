@@ -6,47 +6,23 @@ sheet changes nothing.
 """
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import selectinload
 
 from livinglab.evaluations.arithmetic import predicate, weighted_index
+from livinglab.evaluations.checks import Problem, RowChecker, ScoreRow
 from livinglab.evaluations.models import Evaluation, EvaluationScore, ResultImport
 from livinglab.extensions import db
 from livinglab.indicators.models import Framework, Indicator
 from livinglab.regencies.models import Regency
-from livinglab.sheets import SheetError, cell_text, parse_decimal, parse_regency_code, read_table
+from livinglab.sheets import SheetError, cell_text, read_table
 
 BASE_COLUMNS = ("regency_code", "year", "framework")
 OPTIONAL_COLUMNS = ("index",)
 MAX_ROWS = 5000
-
-
-@dataclass
-class Problem:
-    line: int
-    column: str
-    message: str
-
-
-@dataclass
-class ScoreRow:
-    """One checked row: what would be stored, and how it compares with what is stored now."""
-
-    line: int
-    regency_code: str
-    regency_name: str
-    framework_code: str
-    year: int
-    levels: dict[str, int]
-    published_index: str | None
-    computed_index: str = ""
-    predicate: str = ""
-    change: str = "new"  # new, changed or unchanged
-    changed_levels: int = 0
 
 
 @dataclass
@@ -87,12 +63,11 @@ def read_sheet(filename: str, content: bytes, current_year: int) -> Checked:
     if unknown:
         raise SheetError(_("Unknown columns: %(columns)s.", columns=", ".join(unknown)))
     regencies = dict(db.session.execute(select(Regency.code, Regency.name)).all())
-    checked, seen, missing_reported = Checked(), {}, set()
     position = {name: lower.index(name) for name in BASE_COLUMNS + OPTIONAL_COLUMNS if name in lower}
+    checker = RowChecker(frameworks, regencies, current_year, position, indicator_columns)
+    checked, seen = Checked(), {}
     for line, row in numbered[1:]:
-        cells = row + [None] * (len(header) - len(row))
-        value = lambda name: cells[position[name]] if name in position else ""  # noqa: E731, B023  (called in this iteration only)
-        found = _check_row(line, value, cells, indicator_columns, frameworks, regencies, current_year, missing_reported)
+        found = checker.check(line, row + [None] * (len(header) - len(row)))
         if isinstance(found, list):
             checked.problems += found
             continue
@@ -107,60 +82,6 @@ def read_sheet(filename: str, content: bytes, current_year: int) -> Checked:
     if not checked.problems:
         _compare(checked.rows, frameworks)
     return checked
-
-
-def _check_row(line, value, cells, indicator_columns, frameworks, regencies, current_year,
-               missing_reported: set[str]) -> ScoreRow | list[Problem]:
-    problems = []
-    code = parse_regency_code(value("regency_code"))
-    if code not in regencies:
-        problems.append(Problem(line, "regency_code", _("Unknown regency code “%(code)s”; write it as 3211 or "
-                                                        "32.11.", code=code[:20])))
-    framework_code = cell_text(value("framework"))
-    framework = frameworks.get(framework_code)
-    if framework is None:
-        problems.append(Problem(line, "framework", _("Unknown framework “%(code)s”; use one of %(codes)s.",
-                                                     code=framework_code[:40], codes=", ".join(frameworks))))
-    year_text = cell_text(value("year"))
-    year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
-    if year is None:
-        problems.append(Problem(line, "year", _("Write the year with four digits, e.g. 2025.")))
-    elif framework and framework.is_replaced:
-        problems.append(Problem(line, "framework", _("%(framework)s was replaced by a corrected version, %(new)s: "
-                                                     "name that one.", framework=framework.code,
-                                                     new=framework.replaced_by.code)))
-    elif framework and not (framework.first_year <= year <= min(framework.last_year or current_year, current_year)):
-        problems.append(Problem(line, "year", _("%(year)d is not a year of %(framework)s (%(years)s, up to this year).",
-                                                year=year, framework=framework.code, years=framework.years_label)))
-    has_index = cell_text(value("index")) != ""
-    published = parse_decimal(value("index"))
-    if has_index and (published is None or not 0 <= published <= 5):
-        problems.append(Problem(line, "index", _("The index must be a number from 0 to 5, e.g. 3.45 or 3,45.")))
-    levels = {}
-    if framework:
-        codes = {i.code.upper() for i in framework.indicators}
-        missing = sorted(codes - set(indicator_columns))
-        if missing and framework.code not in missing_reported:  # said once per framework, on its first row
-            missing_reported.add(framework.code)
-            problems.append(Problem(line, ", ".join(missing), ngettext(
-                "%(framework)s has %(num)d indicator without a column in this sheet.",
-                "%(framework)s has %(num)d indicators without a column in this sheet.",
-                len(missing), framework=framework.code)))
-        for column, number in indicator_columns.items():
-            raw = cell_text(cells[number])
-            if column not in codes:
-                if raw:
-                    problems.append(Problem(line, column, _("%(code)s is not an indicator of %(framework)s.",
-                                                            code=column, framework=framework.code)))
-                continue
-            if raw not in {"1", "2", "3", "4", "5"}:
-                problems.append(Problem(line, column, _("The level must be a whole number from 1 to 5.")))
-                continue
-            levels[column] = int(raw)
-    if problems:
-        return problems
-    published_value = str(published.quantize(Decimal("0.001"))) if has_index else None
-    return ScoreRow(line, code, regencies[code], framework.code, year, levels, published_value)
 
 
 @dataclass
@@ -219,17 +140,14 @@ def _compare(rows: list[ScoreRow], frameworks: dict[str, Framework],
     return existing
 
 
-def apply_rows(rows: list[ScoreRow], result_import: ResultImport, at: datetime | None = None,
-               add_only: bool = False) -> list[Evaluation]:
+def apply_rows(rows: list[ScoreRow], result_import: ResultImport) -> list[Evaluation]:
     """Store new and changed rows as part of an import (the caller commits once: all or nothing); returns what
-    was stored. Each stored evaluation names the import that stored or corrected it.
-
-    With `add_only`, stored results are never touched (the demo must not overwrite real results)."""
+    was stored. Each stored evaluation names the import that stored or corrected it."""
     source, synthetic = result_import.source, result_import.is_synthetic
     frameworks = _frameworks()
     existing = _compare(rows, frameworks, synthetic)
     stored, new_scores, changed_scores = [], [], []
-    for row in (r for r in rows if r.change == "new" or (r.change == "changed" and not add_only)):
+    for row in (r for r in rows if r.change != "unchanged"):
         framework = frameworks[row.framework_code]
         band = next((b for b in framework.bands if b.name_id == row.predicate), None)
         values = {"published_index": Decimal(row.published_index) if row.published_index else None,
@@ -246,8 +164,6 @@ def apply_rows(rows: list[ScoreRow], result_import: ResultImport, at: datetime |
                 setattr(evaluation, name, value)
             changed_scores += [{"id": old.scores[code][0], "level": level} for code, level in row.levels.items()
                                if code in old.scores and old.scores[code][1] != level]
-        if at is not None:
-            evaluation.imported_at = at
         stored.append((evaluation, row, framework, old))
     db.session.flush()
     for evaluation, row, framework, old in stored:

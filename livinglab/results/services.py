@@ -1,12 +1,12 @@
 """One import of results: store the rows, record the import, judge the commitments due, and audit it."""
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from livinglab.accounts.models import User
 from livinglab.audit.services import record_event
 from livinglab.commitments.models import Commitment
 from livinglab.evaluations import services as evaluations
+from livinglab.evaluations.checks import ScoreRow
 from livinglab.evaluations.models import Evaluation, ResultImport
 from livinglab.extensions import db
 from livinglab.results.judging import judge
@@ -19,16 +19,13 @@ class ImportSummary:
     judged: list[Commitment]
 
 
-def import_results(rows: list[evaluations.ScoreRow], by: User | None, source: str, filename: str = "",
-                   synthetic: bool = False, at: datetime | None = None, add_only: bool = False,
-                   notify: bool = True) -> ImportSummary:
+def import_results(rows: list[ScoreRow], by: User | None, source: str, filename: str = "",
+                   synthetic: bool = False, notify: bool = True) -> ImportSummary:
     """Store checked rows (all or nothing: the caller commits once), judge what they decide, and audit it."""
     result_import = ResultImport(source=source[:300], filename=filename[:200], actor=by, is_synthetic=synthetic)
-    if at is not None:
-        result_import.created_at = at
     db.session.add(result_import)
     db.session.flush()
-    stored = evaluations.apply_rows(rows, result_import, at=at, add_only=add_only)
+    stored = evaluations.apply_rows(rows, result_import)
     judged = judge(stored, notify=notify)
     if not synthetic:
         record_event("evaluations.imported", "result_import", result_import.id, actor=by, source=source[:300],

@@ -14,7 +14,7 @@ from livinglab.commitments.exports import KEYS
 from livinglab.commitments.imports import COLUMNS
 from livinglab.commitments.models import CommitmentStatus, Milestone, OneTimeKey, ProgressUpdate
 from livinglab.commitments.reminders import send_reminders
-from livinglab.evaluations import services as evaluations
+from livinglab.evaluations.checks import ScoreRow
 from livinglab.extensions import db
 from livinglab.indicators.queries import framework_by_code
 from livinglab.notifications.models import Notification
@@ -73,7 +73,7 @@ def test_the_export_says_where_each_outcome_comes_from(client, coordinator, cont
             owner=owner, indicators=[i01], starts_on=date(2024, 1, 1), due_on=date(2024, 12, 31)
         )
         if synthetic is not None:
-            row = evaluations.ScoreRow(
+            row = ScoreRow(
                 2, code, code, "spbe-2020", 2024, {i.code: 3 for i in framework.indicators}, None
             )
             import_results([row], None, "Uji", synthetic=synthetic)

@@ -10,6 +10,7 @@ from livinglab.clock import lab_today
 from livinglab.commitments import evidence, queries
 from livinglab.commitments.models import Commitment, CommitmentStatus, Milestone, Outcome
 from livinglab.evaluations import services as evaluations
+from livinglab.evaluations.checks import ScoreRow
 from livinglab.evaluations.models import ResultImport
 from livinglab.extensions import db
 from livinglab.indicators.queries import framework_by_code
@@ -78,7 +79,7 @@ def test_the_dashboard_asks_anonymous_visitors_to_sign_in(client):
 
 def _store(regency_code: str, year: int, synthetic: bool) -> None:
     framework = framework_by_code("spbe-2020")
-    row = evaluations.ScoreRow(2, regency_code, regency_code, "spbe-2020", year,
+    row = ScoreRow(2, regency_code, regency_code, "spbe-2020", year,
                                {i.code: 3 for i in framework.indicators}, None)
     result_import = ResultImport(source="Data sintetis" if synthetic else "Surat KemenPANRB", is_synthetic=synthetic)
     db.session.add(result_import)

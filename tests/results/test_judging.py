@@ -9,6 +9,7 @@ from livinglab.clock import lab_today
 from livinglab.commitments import services
 from livinglab.commitments.models import CommitmentStatus, Outcome
 from livinglab.evaluations import services as evaluations
+from livinglab.evaluations.checks import ScoreRow
 from livinglab.evaluations.models import ResultImport
 from livinglab.extensions import db
 from livinglab.indicators.queries import framework_by_code
@@ -46,7 +47,7 @@ def _spbe(code: str) -> int:
 
 def _store(regency: str, year: int, levels: dict[str, int], default: int = 2) -> list:
     framework = framework_by_code("spbe-2020")
-    row = evaluations.ScoreRow(2, regency, regency, "spbe-2020", year,
+    row = ScoreRow(2, regency, regency, "spbe-2020", year,
                                {i.code: levels.get(i.code, default) for i in framework.indicators}, None)
     result_import = ResultImport(source="Uji")
     db.session.add(result_import)

@@ -8,6 +8,7 @@ import pytest
 
 from livinglab.commitments.models import Outcome
 from livinglab.evaluations import services as evaluations
+from livinglab.evaluations.checks import ScoreRow
 from livinglab.evaluations.models import ResultImport
 from livinglab.extensions import db
 from livinglab.indicators.queries import framework_by_code
@@ -22,7 +23,7 @@ def english(client):
 
 def _store(regency: str, year: int, framework_code: str, level: int, synthetic: bool = False) -> None:
     framework = framework_by_code(framework_code)
-    row = evaluations.ScoreRow(2, regency, regency, framework_code, year,
+    row = ScoreRow(2, regency, regency, framework_code, year,
                                {i.code: level for i in framework.indicators}, None)
     result_import = ResultImport(source="Data sintetis" if synthetic else "Surat KemenPANRB", is_synthetic=synthetic)
     db.session.add(result_import)

@@ -6,7 +6,7 @@ import io
 import pytest
 
 from livinglab.commitments.models import Outcome
-from livinglab.evaluations import services as evaluations
+from livinglab.evaluations.checks import ScoreRow
 from livinglab.evaluations.models import Evaluation
 from livinglab.extensions import db
 from livinglab.indicators.queries import framework_by_code
@@ -22,7 +22,7 @@ def _load(regencies: list[str], years: range, seed: int = 1) -> None:
     for r, code in enumerate(regencies):
         for year in years:
             levels = {i.code: 1 + (r + i.number + year + seed) % 5 for i in framework.indicators}
-            rows.append(evaluations.ScoreRow(2, code, code, "spbe-2020", year, levels, None))
+            rows.append(ScoreRow(2, code, code, "spbe-2020", year, levels, None))
     import_results(rows, None, "Uji", synthetic=True)
     db.session.commit()
 
@@ -32,7 +32,7 @@ def test_regency_profile_shows_history_breakdown_weak_indicators_and_teachers(cl
     strong = framework_by_code("spbe-2020").indicators[0]
     # make 1606 strong and 3211 weak on the first indicator, and let 1606 publish about it
     rows = [
-        evaluations.ScoreRow(
+        ScoreRow(
             2,
             "1606",
             "",
@@ -41,7 +41,7 @@ def test_regency_profile_shows_history_breakdown_weak_indicators_and_teachers(cl
             {i.code: 5 if i == strong else 3 for i in framework_by_code("spbe-2020").indicators},
             None,
         ),
-        evaluations.ScoreRow(
+        ScoreRow(
             2,
             "3211",
             "",
@@ -117,9 +117,9 @@ def test_regency_profile_queries_do_not_grow_with_teachers(client, content, make
     for teachers in (REGENCIES[1:2], REGENCIES[1:7]):
         framework = framework_by_code("spbe-2020")
         weak = framework.indicators[:6]
-        rows = [evaluations.ScoreRow(2, code, code, "spbe-2020", 2024, {i.code: 5 for i in framework.indicators}, None)
+        rows = [ScoreRow(2, code, code, "spbe-2020", 2024, {i.code: 5 for i in framework.indicators}, None)
                 for code in teachers]
-        rows.append(evaluations.ScoreRow(2, "3211", "", "spbe-2020", 2024, {i.code: 1 for i in framework.indicators},
+        rows.append(ScoreRow(2, "3211", "", "spbe-2020", 2024, {i.code: 1 for i in framework.indicators},
                                          None))
         import_results(rows, None, "Uji")
         for code in teachers:

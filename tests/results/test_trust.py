@@ -12,6 +12,7 @@ from livinglab.commitments import services
 from livinglab.commitments.models import CommitmentStatus, Outcome
 from livinglab.evaluations import services as evaluations
 from livinglab.evaluations.arithmetic import predicate
+from livinglab.evaluations.checks import ScoreRow
 from livinglab.evaluations.models import Evaluation
 from livinglab.extensions import db
 from livinglab.i18n import LANGUAGE_COOKIE
@@ -38,7 +39,7 @@ def _indicator(framework: str, code: str):
 
 def _row(regency: str, year: int, framework: str, levels: dict[str, int], default: int = 2, index=None):
     codes = [i.code for i in framework_by_code(framework).indicators]
-    return evaluations.ScoreRow(2, regency, regency, framework, year,
+    return ScoreRow(2, regency, regency, framework, year,
                                 {code: levels.get(code, default) for code in codes}, index)
 
 
