@@ -43,8 +43,8 @@ class RouteTable:
         if blueprint.name in self._added_to:
             return
         for rule, view, options in self._views:
-            endpoint = options.pop("endpoint", None)
-            blueprint.add_url_rule(rule, endpoint, view, **options)
+            blueprint.add_url_rule(rule, options.get("endpoint"), view,
+                                   **{k: v for k, v in options.items() if k != "endpoint"})
         for function in self._globals:
             blueprint.add_app_template_global(function)
         self._added_to.add(blueprint.name)
