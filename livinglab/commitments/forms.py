@@ -1,6 +1,6 @@
 """Commitment, progress, milestone, status and import forms: shape only; rules live in services."""
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -22,6 +22,7 @@ from wtforms.validators import URL, InputRequired, NumberRange, Optional
 from livinglab.accounts.forms import INVALID_CHOICE, length, required
 from livinglab.commitments.models import CommitmentStatus
 from livinglab.commitments.services import CommitmentInput, TargetInput
+from livinglab.pieces.attachments import evidence_hint
 from livinglab.pieces.forms import DATE_MESSAGE
 
 TARGET_ROWS = 5
@@ -110,7 +111,7 @@ class ProgressForm(FlaskForm):
     evidence_url = StringField(_l("Evidence link (optional)"), validators=[
         Optional(), length(0, 500), URL(require_tld=True, message=_l("Enter a full address starting with https://."))])
     evidence = FileField(_l("Evidence file (optional)"),
-                         description=_l("PDF, PNG, JPEG, DOCX, XLSX or PPTX, up to 10 MB."))
+                         description=LazyString(evidence_hint))
 
 
 class MilestoneForm(FlaskForm):

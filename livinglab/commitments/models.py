@@ -6,7 +6,7 @@ Overdue and at risk are derived from dates (see `is_overdue` and `risk_reasons`)
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from livinglab.accounts.models import utcnow
 from livinglab.extensions import db
+from livinglab.rules import stale_after
 
 if TYPE_CHECKING:
     from livinglab.accounts.models import User
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from livinglab.regencies.models import Regency
 
 LAB_TIMEZONE = ZoneInfo("Asia/Jakarta")
-STALE_AFTER = timedelta(days=90)  # an open commitment with no progress update for this long is at risk
 
 
 def lab_today() -> date:
@@ -115,9 +115,9 @@ class Commitment(db.Model):
         return self.is_open and self.due_on < (today or lab_today())
 
     def is_stale(self, today: date | None = None) -> bool:
-        """Under way, and no progress update for 90 days (counted from the start before the first one)."""
+        """Under way, and no progress update for STALE_AFTER_DAYS (counted from the start before the first one)."""
         today = today or lab_today()
-        return self.status in ACTIVE_STATUSES and (self.last_update_on or self.starts_on) < today - STALE_AFTER
+        return self.status in ACTIVE_STATUSES and (self.last_update_on or self.starts_on) < today - stale_after()
 
     def late_milestones(self, today: date | None = None) -> list[Milestone]:
         today = today or lab_today()

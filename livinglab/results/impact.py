@@ -32,11 +32,10 @@ from livinglab.indicators.models import Framework, Indicator
 from livinglab.indicators.queries import find_indicator
 from livinglab.pieces.models import Piece, PieceIndicator, PieceStatus
 from livinglab.results import cohorts as cohort_reads, comparison
+from livinglab.rules import STRONG_LEVEL, WEAK_LEVEL
 from livinglab.sheets import csv_response
 
 bp = Blueprint("impact", __name__)
-WEAK_LEVEL = 2  # at or below: the profile looks for regencies that can teach it
-STRONG_LEVEL = 4
 
 
 @dataclass

@@ -33,6 +33,7 @@ from livinglab.sheets import SheetError, csv_bytes, read_upload
 bp = Blueprint("scores", __name__, url_prefix="/coordinator/scores")
 results_bp = Blueprint("results", __name__, url_prefix="/coordinator/results")
 PREVIEW_MAX_AGE = 3600
+PREVIEW_ROWS, PREVIEW_PROBLEMS = 200, 300  # the most rows and problems the check page lists (it says so)
 
 
 class ScoresForm(FlaskForm):
@@ -71,7 +72,8 @@ def index():
         if checked and checked.rows and not checked.problems:
             form.payload.data = _signer().dumps({"user": current_user.id, "source": form.source.data,
                                                  "filename": name, "rows": evaluations.serialise(checked.rows)})
-    return render_template("results/scores.html", form=form, checked=checked, frameworks=all_frameworks())
+    return render_template("results/scores.html", form=form, checked=checked, frameworks=all_frameworks(),
+                           shown_rows=PREVIEW_ROWS, shown_problems=PREVIEW_PROBLEMS)
 
 
 @bp.get("/template.csv")
