@@ -21,6 +21,7 @@ from wtforms.validators import URL, InputRequired, NumberRange, Optional
 
 from livinglab.accounts.forms import INVALID_CHOICE, length, required
 from livinglab.commitments.models import CommitmentStatus
+from livinglab.commitments.rules import MILESTONE_TITLE_LENGTH, TITLE_LENGTH
 from livinglab.commitments.services import CommitmentInput, TargetInput
 from livinglab.pieces.attachments import evidence_hint
 from livinglab.pieces.forms import DATE_MESSAGE
@@ -55,7 +56,7 @@ class TargetRow(Form):
 
 
 class CommitmentForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[required(), length(5, 200)],
+    title = StringField(_l("Title"), validators=[required(), length(*TITLE_LENGTH)],
                         description=_l("What your regency promises, e.g. “Adopt Sumedang's application catalogue”."))
     description = TextAreaField(_l("Description"), validators=[Optional(), length(0, 5000)], render_kw={"rows": 6},
                                 description=_l("What will be done, by whom, and how you will show it was done."))
@@ -115,7 +116,7 @@ class ProgressForm(FlaskForm):
 
 
 class MilestoneForm(FlaskForm):
-    title = StringField(_l("Milestone"), validators=[required(), length(3, 200)])
+    title = StringField(_l("Milestone"), validators=[required(), length(*MILESTONE_TITLE_LENGTH)])
     due_on = DateField(_l("Due date"), validators=[date_required()], invalid_value_message=DATE_MESSAGE)
 
 
