@@ -1,8 +1,8 @@
 """The numbers behind the rules users are told about, for the code that applies them and the messages that state them.
 
-Settings an operator may change (how long before silence puts a commitment at risk, how early reminders go out,
-upload and password limits) live in `config.py` and are read here from the app's config at call time. The
-constants below are product rules that hold for every installation. This module imports no feature, so every
+Settings an operator may change (STALE_AFTER_DAYS, REMINDER_DAYS_AHEAD, the upload and password limits) live in
+`config.py` and are read from the app's config at call time, never copied. The constants below are product
+rules that hold for every installation. This module imports no feature, so every
 feature (and every template, through the `rule_values` global) can read it without breaking the import order.
 """
 
@@ -25,14 +25,6 @@ def reminder_window() -> timedelta:
 
 
 def rule_values() -> dict[str, int]:
-    """Every rule number a page states, for templates: read from config and the constants above, no query."""
-    config = current_app.config
-    return {
-        "stale_after_days": config["STALE_AFTER_DAYS"],
-        "reminder_days_ahead": config["REMINDER_DAYS_AHEAD"],
-        "max_attachment_bytes": config["MAX_ATTACHMENT_BYTES"],
-        "max_attachments": config["MAX_ATTACHMENTS"],
-        "password_min_length": config["PASSWORD_MIN_LENGTH"],
-        "weak_level": WEAK_LEVEL,
-        "strong_level": STRONG_LEVEL,
-    }
+    """The rule numbers templates state (form hints get theirs from their field): config and constants, no query."""
+    return {"stale_after_days": current_app.config["STALE_AFTER_DAYS"], "weak_level": WEAK_LEVEL,
+            "strong_level": STRONG_LEVEL}
