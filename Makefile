@@ -25,10 +25,10 @@ translations: $(VENV)/.installed
 
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs ".* __pycache__" --no-location \
-		--sort-output --project Livinglab --copyright-holder "Livinglab developers" -o $(CATALOG)/messages.pot livinglab
+		--sort-output --width 120 --project Livinglab --copyright-holder "Livinglab developers" -o $(CATALOG)/messages.pot livinglab
 
 update-messages: extract-messages
-	$(BIN)/pybabel update -i $(CATALOG)/messages.pot -d $(CATALOG) --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel update -i $(CATALOG)/messages.pot -d $(CATALOG) --no-fuzzy-matching --ignore-obsolete --width 120
 
 setup-db: install
 	FLASK_DEBUG=1 $(FLASK) db upgrade

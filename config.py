@@ -117,6 +117,11 @@ COMMENT_MAX_LENGTH = _env_int("COMMENT_MAX_LENGTH", 5000)
 COMMENTS_PER_MINUTE = _env_int("COMMENTS_PER_MINUTE", 5)
 COMMENTS_PER_HOUR = _env_int("COMMENTS_PER_HOUR", 40)
 
+# Commitments: one under way with no progress update for this many days counts as at risk; milestones due
+# within REMINDER_DAYS_AHEAD days get a reminder (`flask commitments remind`). Pages and exports state these numbers.
+STALE_AFTER_DAYS = _env_int("STALE_AFTER_DAYS", 90)
+REMINDER_DAYS_AHEAD = _env_int("REMINDER_DAYS_AHEAD", 7)
+
 # Attachments: per file and per piece. The request limit leaves room for a full set of files plus
 # the form, so an oversized file is refused by the form (which keeps what was typed), not by Flask.
 MAX_ATTACHMENT_BYTES = _env_int("MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)

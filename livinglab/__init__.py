@@ -10,6 +10,7 @@ from livinglab import i18n
 from livinglab.extensions import babel, csrf, db, limiter, migrate
 from livinglab.pagination import BoundedIntConverter, page_link_args
 from livinglab.rendering import render_markdown
+from livinglab.rules import rule_values
 from livinglab.site.forms import error_items, hidden_fields
 
 
@@ -101,6 +102,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.globals["page_link_args"] = page_link_args
     app.jinja_env.globals["error_items"] = error_items
     app.jinja_env.globals["hidden_fields"] = hidden_fields
+    app.jinja_env.globals["rule_values"] = rule_values  # the numbers pages state; config and constants, no query
     errors.register(app)
     guards.register(app)
     headers.register(app)

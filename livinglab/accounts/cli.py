@@ -16,7 +16,7 @@ cli = AppGroup("accounts", help="Manage user accounts.")
 @click.option("--name", required=True, help="Full name.")
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.PEER.value, show_default=True)
 @click.option("--regency", "regency_code", help="Regency code (required for officials), e.g. 3211.")
-@click.option("--password", required=True, help="At least 10 characters, not a common password.")
+@click.option("--password", required=True, help="At least PASSWORD_MIN_LENGTH characters, not a common password.")
 @click.option("--locale", type=click.Choice(["id", "en"]), default="id", show_default=True)
 def create(email: str, name: str, role: str, regency_code: str | None, password: str, locale: str) -> None:
     """Create an account with the given role, non-interactively."""

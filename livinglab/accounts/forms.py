@@ -1,6 +1,7 @@
 """Account forms: they check shape; account rules live in services."""
 
-from flask_babel import lazy_gettext as _l
+from flask import current_app
+from flask_babel import LazyString, lazy_gettext as _l, ngettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -12,7 +13,14 @@ from livinglab.roles import ROLE_LABELS, Role
 from livinglab.validators import INVALID_CHOICE, length, required, valid_email
 
 LANGUAGE_CHOICES = [SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")]
-PASSWORD_HINT = _l("At least 10 characters. Avoid common passwords.")
+def _password_hint() -> str:
+    """The password field's help text with the minimum length in force."""
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    return ngettext("At least %(num)d character. Avoid common passwords.",
+                    "At least %(num)d characters. Avoid common passwords.", minimum)
+
+
+PASSWORD_HINT = LazyString(_password_hint)  # the minimum in force (PASSWORD_MIN_LENGTH), read when shown
 
 
 def same_as(field: str) -> EqualTo:

@@ -12,7 +12,7 @@ cli = AppGroup("commitments", help="Commitments.")
 
 @cli.command("remind")
 def remind() -> None:
-    """Notify owners and followers of milestones due within 7 days and of overdue commitments (cron: daily)."""
+    """Notify owners and followers of milestones due soon (REMINDER_DAYS_AHEAD) and of overdue commitments (daily)."""
     milestones, late = send_reminders(lab_today())
     db.session.commit()
     click.echo(f"Reminders: {milestones} milestones due soon, {late} overdue commitments.")

@@ -19,6 +19,7 @@ from livinglab.sheets import SheetError, csv_response, read_upload
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
 SALT = "progress-import"
+STALE_SHOWN = 20  # the longest silences listed on the dashboard (the page says how many)
 
 
 @bp.before_request
@@ -37,7 +38,7 @@ def index():
         totals=queries.status_totals(filters, today), page=paginate(queries.commitment_list_query(filters, today)),
         by_indicator=queries.progress_by_indicator(filters, today),
         by_province=queries.progress_by_province(filters, today),
-        stale=db.paginate(queries.stale_query(filters, today), page=1, per_page=20, error_out=False),
+        stale=db.paginate(queries.stale_query(filters, today), page=1, per_page=STALE_SHOWN, error_out=False),
         attention=db.paginate(evidence.needs_attention_query(filters, today), page=1,
                               per_page=evidence.ATTENTION_LIMIT, error_out=False),
         synthetic_judged=evidence.synthetic_judged_count(filters, today),

@@ -7,7 +7,8 @@ second sheet giving each key's label and meaning in the reader's language.
 import io
 from collections.abc import Iterable
 
-from flask_babel import gettext as _
+from flask import current_app
+from flask_babel import gettext as _, ngettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
@@ -40,7 +41,9 @@ def columns() -> list[tuple[str, str, str]]:
         (
             "is_at_risk",
             _("At risk"),
-            _("true when marked at risk, a milestone is late, or no progress was reported for 90 days."),
+            ngettext("true when marked at risk, a milestone is late, or no progress was reported for %(num)d day.",
+                     "true when marked at risk, a milestone is late, or no progress was reported for %(num)d days.",
+                     current_app.config["STALE_AFTER_DAYS"]),
         ),
         ("percent", _("Percent complete"), _("Latest reported progress, a whole number from 0 to 100.")),
         ("starts_on", _("Start date"), _("Date the commitment starts (YYYY-MM-DD).")),

@@ -1,6 +1,6 @@
 """Commitment, progress, milestone, status and import forms: shape only; rules live in services."""
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -20,7 +20,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, InputRequired, NumberRange, Optional
 
 from livinglab.commitments.models import CommitmentStatus
+from livinglab.commitments.rules import MILESTONE_TITLE_LENGTH, TITLE_LENGTH
 from livinglab.commitments.services import CommitmentInput, TargetInput
+from livinglab.pieces.attachments import evidence_hint
 from livinglab.validators import DATE_MESSAGE, INVALID_CHOICE, length, required
 
 TARGET_ROWS = 5
@@ -53,7 +55,7 @@ class TargetRow(Form):
 
 
 class CommitmentForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[required(), length(5, 200)],
+    title = StringField(_l("Title"), validators=[required(), length(*TITLE_LENGTH)],
                         description=_l("What your regency promises, e.g. “Adopt Sumedang's application catalogue”."))
     description = TextAreaField(_l("Description"), validators=[Optional(), length(0, 5000)], render_kw={"rows": 6},
                                 description=_l("What will be done, by whom, and how you will show it was done."))
@@ -109,11 +111,11 @@ class ProgressForm(FlaskForm):
     evidence_url = StringField(_l("Evidence link (optional)"), validators=[
         Optional(), length(0, 500), URL(require_tld=True, message=_l("Enter a full address starting with https://."))])
     evidence = FileField(_l("Evidence file (optional)"),
-                         description=_l("PDF, PNG, JPEG, DOCX, XLSX or PPTX, up to 10 MB."))
+                         description=LazyString(evidence_hint))
 
 
 class MilestoneForm(FlaskForm):
-    title = StringField(_l("Milestone"), validators=[required(), length(3, 200)])
+    title = StringField(_l("Milestone"), validators=[required(), length(*MILESTONE_TITLE_LENGTH)])
     due_on = DateField(_l("Due date"), validators=[date_required()], invalid_value_message=DATE_MESSAGE)
 
 

@@ -6,7 +6,7 @@ Overdue and at risk are derived from dates (see `is_overdue` and `risk_reasons`)
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from livinglab.clock import lab_today, utcnow
 from livinglab.extensions import db
+from livinglab.rules import stale_after
 
 if TYPE_CHECKING:
     from livinglab.accounts.models import User
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from livinglab.pieces.models import Piece
     from livinglab.regencies.models import Regency
 
-STALE_AFTER = timedelta(days=90)  # an open commitment with no progress update for this long is at risk
 
 
 class CommitmentStatus(enum.Enum):
@@ -108,9 +108,9 @@ class Commitment(db.Model):
         return self.is_open and self.due_on < (today or lab_today())
 
     def is_stale(self, today: date | None = None) -> bool:
-        """Under way, and no progress update for 90 days (counted from the start before the first one)."""
+        """Under way, and no progress update for STALE_AFTER_DAYS (counted from the start before the first one)."""
         today = today or lab_today()
-        return self.status in ACTIVE_STATUSES and (self.last_update_on or self.starts_on) < today - STALE_AFTER
+        return self.status in ACTIVE_STATUSES and (self.last_update_on or self.starts_on) < today - stale_after()
 
     def late_milestones(self, today: date | None = None) -> list[Milestone]:
         today = today or lab_today()

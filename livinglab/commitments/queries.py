@@ -16,7 +16,6 @@ from livinglab.accounts.models import User
 from livinglab.commitments.models import (
     ACTIVE_STATUSES,
     OPEN_STATUSES,
-    STALE_AFTER,
     Commitment,
     CommitmentStatus,
     CommitmentTarget,
@@ -30,6 +29,7 @@ from livinglab.filters import QueryFilters
 from livinglab.indicators.models import Aspect, Domain, Indicator, short_indicator_name
 from livinglab.pieces.models import Piece
 from livinglab.regencies.models import Province, Regency
+from livinglab.rules import stale_after
 
 
 @dataclass
@@ -56,7 +56,7 @@ def overdue(today: date) -> ColumnElement[bool]:
 
 def stale(today: date) -> ColumnElement[bool]:
     return and_(Commitment.status.in_(ACTIVE_STATUSES),
-                func.coalesce(Commitment.last_update_on, Commitment.starts_on) < today - STALE_AFTER)
+                func.coalesce(Commitment.last_update_on, Commitment.starts_on) < today - stale_after())
 
 
 def late_milestone(today: date) -> ColumnElement[bool]:
@@ -66,7 +66,7 @@ def late_milestone(today: date) -> ColumnElement[bool]:
 
 
 def at_risk(today: date) -> ColumnElement[bool]:
-    """Marked at risk, or a late milestone, or no update for 90 days (the rule shown to users)."""
+    """Marked at risk, or a late milestone, or no update for STALE_AFTER_DAYS (the rule shown to users)."""
     return or_(Commitment.status == CommitmentStatus.AT_RISK, late_milestone(today), stale(today))
 
 
@@ -219,7 +219,7 @@ def progress_by_province(filters: CommitmentFilters, today: date) -> list[Progre
 
 
 def stale_query(filters: CommitmentFilters, today: date) -> Select:
-    """Commitments under way with no progress update for 90 days, the longest silence first."""
+    """Commitments under way with no progress update for STALE_AFTER_DAYS, the longest silence first."""
     return (filtered(select(Commitment), filters, today).where(stale(today)).options(*_card_options())
             .order_by(func.coalesce(Commitment.last_update_on, Commitment.starts_on), Commitment.id))
 

@@ -1,6 +1,6 @@
-"""Reminders for cron: milestones due within 7 days and overdue commitments, each sent once."""
+"""Reminders for cron: milestones due within REMINDER_DAYS_AHEAD days and overdue commitments, each sent once."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -11,8 +11,7 @@ from livinglab.commitments.services import commitment_subject, use_once
 from livinglab.extensions import db
 from livinglab.notifications import services as notifications
 from livinglab.notifications.models import NotificationKind
-
-MILESTONE_NOTICE = timedelta(days=7)
+from livinglab.rules import reminder_window
 
 
 def _tell(commitment: Commitment, detail: str, text: str, anchor: str) -> int:
@@ -25,7 +24,7 @@ def send_reminders(today: date) -> tuple[int, int]:
     """(milestone reminders, overdue reminders) created; running it again the same day creates none."""
     soon = (select(Milestone).join(Milestone.commitment)
             .where(Commitment.status.in_(OPEN_STATUSES), Milestone.done_on.is_(None),
-                   Milestone.due_on >= today, Milestone.due_on <= today + MILESTONE_NOTICE)
+                   Milestone.due_on >= today, Milestone.due_on <= today + reminder_window())
             .options(selectinload(Milestone.commitment)).order_by(Milestone.id))
     milestones = 0
     for milestone in db.session.scalars(soon):

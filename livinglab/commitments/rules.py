@@ -18,6 +18,9 @@ from livinglab.pieces.models import Piece, PieceStatus
 from livinglab.regencies.models import Regency
 from livinglab.roles import Role
 
+TITLE_LENGTH = (5, 200)  # characters of a commitment title; the form, the rule and its message use these
+MILESTONE_TITLE_LENGTH = (3, 200)
+
 
 class CommitmentError(ValueError):
     """A commitment rule was broken; `message` is shown to the user next to `field`."""
@@ -65,8 +68,10 @@ def check(data: CommitmentInput, regency: Regency, commitment: Commitment | None
 def _examine(data: CommitmentInput, regency: Regency, commitment: Commitment | None, recorded_after: bool,
              at: datetime | None):
     problems = []
-    if not 5 <= len(data.title.strip()) <= 200:
-        problems.append(CommitmentError(_("Write a title of 5 to 200 characters."), "title"))
+    shortest, longest = TITLE_LENGTH
+    if not shortest <= len(data.title.strip()) <= longest:
+        problems.append(CommitmentError(_("Write a title of %(min)d to %(max)d characters.", min=shortest,
+                                          max=longest), "title"))
     if data.starts_on and data.due_on and data.due_on < data.starts_on:
         problems.append(CommitmentError(_("The due date cannot be before the start date."), "due_on"))
     elif not (data.starts_on and data.due_on):

@@ -25,6 +25,7 @@ from livinglab.commitments.permissions import (
     can_record_progress,
 )
 from livinglab.commitments.rules import (  # noqa: F401  (the rules' names are part of this module's interface)
+    MILESTONE_TITLE_LENGTH,
     CommitmentError,
     CommitmentInput,
     TargetInput,
@@ -182,8 +183,10 @@ def _check_open(commitment: Commitment) -> None:
 def add_milestone(commitment: Commitment, by: User, title: str, due_on: date) -> Milestone:
     _check_open(commitment)
     title = (title or "").strip()
-    if not 3 <= len(title) <= 200:
-        raise CommitmentError(_("Write a milestone title of 3 to 200 characters."), "title")
+    shortest, longest = MILESTONE_TITLE_LENGTH
+    if not shortest <= len(title) <= longest:
+        raise CommitmentError(_("Write a milestone title of %(min)d to %(max)d characters.", min=shortest,
+                                max=longest), "title")
     if not commitment.starts_on <= due_on <= commitment.due_on:
         raise CommitmentError(_("A milestone must fall between the start (%(start)s) and the due date (%(due)s) of "
                                 "the commitment.", start=format_date(commitment.starts_on, "medium"),

@@ -161,7 +161,7 @@ def risers(indicator_id: int, limit: int = 10) -> list[Riser]:
     return [Riser(regencies[code], *rest) for code, *rest in found]
 
 
-def strong_regencies(indicator_ids: list[int], min_level: int = 4) -> dict[int, set[str]]:
+def strong_regencies(indicator_ids: list[int], min_level: int) -> dict[int, set[str]]:
     """indicator id → regencies whose latest level on it is at least `min_level`."""
     latest = (select(Evaluation.regency_code, EvaluationScore.indicator_id, func.max(Evaluation.year).label("year"))
               .join(EvaluationScore.evaluation).where(EvaluationScore.indicator_id.in_(indicator_ids))

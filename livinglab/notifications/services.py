@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from itertools import groupby
 
 from flask import current_app
-from flask_babel import force_locale, gettext as _, lazy_gettext as _l
+from flask_babel import force_locale, gettext as _, lazy_gettext as _l, ngettext
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
@@ -145,7 +145,9 @@ def describe(notification: Notification) -> str:
     if kind is NotificationKind.REMINDER and notification.detail == "overdue":
         return _("“%(title)s” is past its due date", **values)
     if kind is NotificationKind.REMINDER:
-        return _("A milestone of “%(title)s” is due within 7 days", **values)
+        days = current_app.config["REMINDER_DAYS_AHEAD"]
+        return ngettext("A milestone of “%(title)s” is due within %(num)d day",
+                        "A milestone of “%(title)s” is due within %(num)d days", days, **values)
     status = STATUS_LABELS.get(notification.detail, notification.detail)
     return _("%(actor)s changed “%(title)s”: %(status)s", status=status, **values)
 

@@ -59,6 +59,19 @@ def _size(file: FileStorage) -> int:
     return size
 
 
+def attachments_hint() -> str:
+    """The help text of a piece's file field, stating the limits in force (MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS)."""
+    config = current_app.config
+    return _("PDF, PNG, JPEG, DOCX, XLSX or PPTX, up to %(size)s each, at most %(num)d per piece.",
+             size=filesize(config["MAX_ATTACHMENT_BYTES"]), num=config["MAX_ATTACHMENTS"])
+
+
+def evidence_hint() -> str:
+    """The help text of a single evidence file field, stating the size limit in force."""
+    return _("PDF, PNG, JPEG, DOCX, XLSX or PPTX, up to %(size)s.",
+             size=filesize(current_app.config["MAX_ATTACHMENT_BYTES"]))
+
+
 def clean_name(name: str) -> str:
     """The user's file name without any path, trimmed to a sensible length."""
     name = Path(name.replace("\\", "/")).name.strip() or "file"
@@ -80,7 +93,7 @@ def check_uploads(piece: Piece | None, files: list[FileStorage]) -> list[Checked
             raise UploadError(_("The file %(name)s is empty.", name=name))
         if size > max_bytes:
             raise UploadError(
-                _("The file %(name)s is larger than %(mb)d MB.", name=name, mb=max_bytes // (1024 * 1024)),
+                _("The file %(name)s is larger than %(size)s.", name=name, size=filesize(max_bytes)),
                 too_large=True,
             )
         head = file.stream.read(8192)

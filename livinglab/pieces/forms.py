@@ -1,6 +1,6 @@
 """The piece editor form: shape only; publishing rules live in services."""
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -16,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from livinglab.pieces.attachments import attachments_hint
 from livinglab.pieces.models import PieceKind, PieceStatus
 from livinglab.pieces.services import PieceInput, parse_tags
 from livinglab.validators import DATE_MESSAGE, INVALID_CHOICE, length, required
@@ -94,7 +95,7 @@ class PieceForm(FlaskForm):
     period_end_on = DateField(_l("Period until"), validators=[Optional()], invalid_value_message=DATE_MESSAGE)
     attachments = MultipleFileField(
         _l("Attach files"),
-        description=_l("PDF, PNG, JPEG, DOCX, XLSX or PPTX, up to 10 MB each, at most 10 per piece."),
+        description=LazyString(attachments_hint),
     )
     note = StringField(
         _l("What did you change? (optional)"), validators=[Optional(), length(0, 200)],

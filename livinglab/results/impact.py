@@ -15,6 +15,7 @@ from flask_babel import get_locale, gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from livinglab import rules
 from livinglab.clock import lab_today
 from livinglab.commitments.evidence import synthetic_judged_count
 from livinglab.commitments.models import BaselineSource, Commitment, CommitmentStatus, CommitmentTarget, Outcome
@@ -29,8 +30,6 @@ from livinglab.results import cohorts as cohort_reads, comparison
 from livinglab.sheets import csv_response
 
 bp = Blueprint("impact", __name__)
-WEAK_LEVEL = 2  # at or below: the profile looks for regencies that can teach it
-STRONG_LEVEL = 4
 
 
 @dataclass
@@ -100,8 +99,8 @@ def regency_scorecard(regency_code: str) -> Scorecard | None:
         .order_by(Commitment.created_at)).all())
     lines = sorted((IndicatorLine(s.indicator, s.level, latest.year, self_assessed.get(s.indicator_id))
                     for s in latest.scores), key=lambda line: (line.level, line.indicator.number))
-    weak = [line.indicator.id for line in lines if line.level <= WEAK_LEVEL]
-    teachers = _published_pieces_from(scores.strong_regencies(weak, STRONG_LEVEL), regency_code) if weak else {}
+    weak = [line.indicator.id for line in lines if line.level <= rules.WEAK_LEVEL]
+    teachers = _published_pieces_from(scores.strong_regencies(weak, rules.STRONG_LEVEL), regency_code) if weak else {}
     for line in lines:
         line.teachers = teachers.get(line.indicator.id, [])
     return Scorecard(history, latest, scores.breakdown(latest, "domain"), scores.breakdown(latest, "aspect"), lines,

@@ -31,6 +31,7 @@ from livinglab.validators import length, required
 bp = Blueprint("scores", __name__, url_prefix="/coordinator/scores")
 results_bp = Blueprint("results", __name__, url_prefix="/coordinator/results")
 SALT = "scores-import"
+PREVIEW_ROWS, PREVIEW_PROBLEMS = 200, 300  # the most rows and problems the check page lists (it says so)
 
 
 class ScoresForm(FlaskForm):
@@ -65,7 +66,8 @@ def index():
         if checked and checked.rows and not checked.problems:
             form.payload.data = previews.sign_preview(SALT, {"source": form.source.data, "filename": name,
                                                              "rows": evaluations.serialise(checked.rows)})
-    return render_template("results/scores.html", form=form, checked=checked, frameworks=all_frameworks())
+    return render_template("results/scores.html", form=form, checked=checked, frameworks=all_frameworks(),
+                           shown_rows=PREVIEW_ROWS, shown_problems=PREVIEW_PROBLEMS)
 
 
 @bp.get("/template.csv")
