@@ -8,8 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from livinglab import panels
 from livinglab.accounts.queries import officials_of
 from livinglab.commitments import queries, services
+from livinglab.commitments.evidence import synthetic_judged
 from livinglab.commitments.forms import (
     STATUS_LABELS,
     CommitmentForm,
@@ -27,6 +29,7 @@ from livinglab.commitments.permissions import (
     can_view_commitment,
     load_commitment,
 )
+from livinglab.commitments.timeline import commitment_timeline
 from livinglab.evaluations.queries import official_baselines
 from livinglab.extensions import db
 from livinglab.indicators.queries import all_frameworks, catalogue_query, default_catalogue, framework_for_year
@@ -55,7 +58,7 @@ def index():
     today = lab_today()
     page = paginate(queries.commitment_list_query(filters, today))
     return render_template("commitments/index.html", page=page, filters=filters, today=today,
-                           options=filter_options())
+                           options=filter_options(), synthetic_ids=synthetic_judged(page.items))
 
 
 def form_choices(form: CommitmentForm, regency_code: str, due_year: int) -> None:
@@ -208,6 +211,7 @@ def render_commitment(commitment: Commitment, forms: dict | None = None, status:
         achieved_gaps=services.achieved_gaps(commitment) if CommitmentStatus.ACHIEVED in allowed_statuses(
             current_user, commitment) else "",
         following=notifications.is_following(current_user, "commitment", commitment.id),
+        timeline=commitment_timeline(commitment), panels=panels.collect("commitment", commitment),
     ), status
 
 
