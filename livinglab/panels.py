@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context
 from flask_login import current_user
 
 PANELS_KEY = "livinglab.panels"
@@ -86,8 +86,9 @@ def register_badge(app: Flask, name: str, count: BadgeCounter) -> None:
 
 
 def menu_badges() -> dict[str, dict[str, int]]:
-    """Context processor: the menu counts of the signed-in user, counted once per request; nothing for guests."""
-    if not current_user.is_authenticated:
+    """Context processor: the menu counts of the signed-in user, counted once per request; nothing for guests, nor
+    outside a request (e-mails rendered by a CLI command)."""
+    if not has_request_context() or not current_user.is_authenticated:
         return {"menu_badges": {}}
     if "menu_badges" not in g:
         counts = ((name, count(current_user)) for name, count in current_app.extensions.get(BADGES_KEY, {}).items())

@@ -184,3 +184,8 @@ def test_menu_badges_run_no_query_for_guests(app, client, count_queries, make_us
     with app.test_request_context("/"), count_queries() as counter:
         assert panels.menu_badges() == {"menu_badges": {}}
     assert counter.count == 0
+
+
+def test_menu_badges_outside_a_request_are_empty(app):
+    with app.app_context():
+        assert panels.menu_badges() == {"menu_badges": {}}
