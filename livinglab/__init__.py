@@ -6,7 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
-from livinglab import i18n
+from livinglab import i18n, panels
 from livinglab.extensions import babel, csrf, db, limiter, migrate
 from livinglab.pagination import BoundedIntConverter, page_link_args
 from livinglab.rendering import render_markdown
@@ -33,27 +33,33 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     from livinglab import models  # noqa: F401  (registers every model with the metadata)
-    from livinglab.accounts import cli as accounts_cli, security, views as accounts_views
+    from livinglab.accounts import cli as accounts_cli, panels as accounts_panels, security, views as accounts_views
     from livinglab.audit import views as audit_views
     from livinglab.comments import moderation, views as comments_views
     from livinglab.commitments import (
         cli as commitments_cli,
         dashboard,
         milestones,
+        panels as commitments_panels,
         permissions as commitments_permissions,
         queries as commitments_queries,
         templating as commitments_templating,
         views as commitments_views,
     )
     from livinglab.demo import cli as demo_cli
-    from livinglab.indicators import cli as indicators_cli
+    from livinglab.indicators import cli as indicators_cli, views as indicators_views
     from livinglab.notifications import (
         access as notifications_access,
         cli as notifications_cli,
         views as notifications_views,
     )
-    from livinglab.pieces import permissions as pieces_permissions, queries as pieces_queries, views as pieces_views
-    from livinglab.regencies import cli as regencies_cli
+    from livinglab.pieces import (
+        panels as pieces_panels,
+        permissions as pieces_permissions,
+        queries as pieces_queries,
+        views as pieces_views,
+    )
+    from livinglab.regencies import cli as regencies_cli, views as regencies_views
     from livinglab.results import (
         cli as results_cli,
         impact,
@@ -65,8 +71,6 @@ def create_app(overrides: dict | None = None) -> Flask:
         errors,
         guards,
         headers,
-        indicators as indicators_views,
-        regencies as regencies_views,
         views as site_views,
     )
 
@@ -96,6 +100,29 @@ def create_app(overrides: dict | None = None) -> Flask:
     notifications_access.register_subject(app, "piece", pieces_queries.pieces_by_id, pieces_permissions.can_view_piece)
     notifications_access.register_subject(app, "commitment", commitments_queries.commitments_by_id,
                                           commitments_permissions.can_view_commitment)
+    # Blocks that later features add to earlier features' pages, in page order (docs/architecture.md, "Page panels").
+    for page, name, build, template, order in (
+        ("regency", "scores", impact.regency_scores_panel, "results/_regency_scores.html", 10),
+        ("regency", "pieces", pieces_panels.regency_pieces, "pieces/_regency_pieces.html", 20),
+        ("regency", "commitments", commitments_panels.regency_commitments, "commitments/_regency_commitments.html", 30),
+        ("regency", "officials", accounts_panels.regency_officials, "accounts/_regency_officials.html", 40),
+        ("indicator", "pieces", pieces_panels.indicator_pieces, "pieces/_indicator_pieces.html", 10),
+        ("indicator", "scores", impact.indicator_scores_panel, "results/_indicator_scores.html", 20),
+        ("indicator", "commitments", commitments_panels.indicator_commitments,
+         "commitments/_indicator_commitments.html", 30),
+        ("person", "pieces", pieces_panels.person_pieces, "pieces/_person_pieces.html", 10),
+        ("person", "commitments", commitments_panels.person_commitments, "commitments/_person_commitments.html", 20),
+        ("piece", "replications", commitments_panels.piece_replications, "commitments/_replications.html", 10),
+    ):
+        panels.register(app, page, name, build, template, order=order)
+    panels.register(app, "piece", "discussion", comments_views.discussion_panel, "comments/_thread.html", slot="end")
+    panels.register(app, "commitment", "outcome", results_templating.commitment_outcome,
+                    "results/_commitment_outcome.html", slot="outcome")
+    panels.register(app, "commitment", "discussion", comments_views.discussion_panel, "comments/_thread.html",
+                    slot="end")
+    panels.register_badge(app, "notifications", notifications_views.unread_badge)
+    panels.register_badge(app, "moderation", moderation.moderation_badge)
+    app.context_processor(panels.menu_badges)
     search_worker.init_app(app)
     i18n.init_templates(app)
     app.jinja_env.filters["markdown"] = render_markdown

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from wtforms.fields.choices import SelectChoice
 
+from livinglab import panels
 from livinglab.accounts import queries, services, sessions, signins, throttling
 from livinglab.accounts.forms import (
     ActivationForm,
@@ -176,7 +177,7 @@ def person(handle: str):
     user = queries.find_user_by_handle(handle)
     if user is None or not user.is_active:
         abort(404)
-    return render_template("accounts/person.html", person=user)
+    return render_template("accounts/person.html", person=user, panels=panels.collect("person", user))
 
 
 @bp.get("/u/<int:user_id>")

@@ -1,7 +1,7 @@
 """Moderation on the comments blueprint: the coordinators' queue, hiding, restoring, dismissing flags,
 and blocking users from commenting."""
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -123,14 +123,9 @@ def unblock(user_id: int):
     return redirect(url_for("comments.queue", show="blocked"))
 
 
-@routes.app_template_global()
-def moderation_count() -> int:
-    """Comments waiting in the queue, for the coordinator's header; read once per request."""
-    if not can_review_flags(current_user):
-        return 0
-    if "moderation_count" not in g:
-        g.moderation_count = queries.flagged_comments_count()
-    return g.moderation_count
+def moderation_badge(user: User) -> int | None:
+    """Menu badge: comments waiting in the queue, for those who review flags (see `livinglab/panels.py`)."""
+    return queries.flagged_comments_count() if can_review_flags(user) else None
 
 
 @routes.app_template_global()

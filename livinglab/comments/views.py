@@ -4,7 +4,9 @@ Moderation (the queue, hiding, restoring, blocking) is in `moderation.py`, on th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -30,6 +32,9 @@ from livinglab.extensions import db
 from livinglab.pieces.models import Piece
 from livinglab.pieces.permissions import load_piece
 from livinglab.pieces.views import piece_url, render_piece
+
+if TYPE_CHECKING:
+    from livinglab.accounts.models import User
 
 bp = Blueprint("comments", __name__)
 REPLY_PREFIX = "reply"
@@ -96,12 +101,15 @@ def _quoted(comment: Comment) -> str:
     return "\n".join(f"> {line}".rstrip() for line in lines) + "\n\n"
 
 
-@bp.app_template_global()
-def discussion(subject: ThreadSubject) -> Discussion:
+def discussion_panel(subject: ThreadSubject, user: User) -> Mapping[str, Discussion]:
+    """Panel of the piece and commitment pages: the thread under them (see `livinglab/panels.py`)."""
+    return {"thread": discussion(subject, user)}
+
+
+def discussion(subject: ThreadSubject, user: User) -> Discussion:
     """The thread under a piece or commitment, with the forms for a new comment and for a reply."""
     comments = queries.thread_comments(subject)
     by_id = {comment.id: comment for comment in comments}
-    user = current_user
     signed_in = user.is_authenticated
     view = Discussion(subject=subject, roots=queries.build_thread(comments),
                       count=sum(1 for c in comments if not c.is_deleted), form=None,

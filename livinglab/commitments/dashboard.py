@@ -33,9 +33,10 @@ def _coordinators_only():
 def index():
     filters = queries.CommitmentFilters.from_args(request.args)
     today = lab_today()
+    page = paginate(queries.commitment_list_query(filters, today))
     return render_template(
         "commitments/dashboard.html", filters=filters, options=filter_options(), today=today,
-        totals=queries.status_totals(filters, today), page=paginate(queries.commitment_list_query(filters, today)),
+        totals=queries.status_totals(filters, today), page=page, synthetic_ids=evidence.synthetic_judged(page.items),
         by_indicator=queries.progress_by_indicator(filters, today),
         by_province=queries.progress_by_province(filters, today),
         stale=db.paginate(queries.stale_query(filters, today), page=1, per_page=STALE_SHOWN, error_out=False),

@@ -8,9 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from livinglab import panels
 from livinglab.accounts.queries import officials_of
 from livinglab.clock import lab_today
 from livinglab.commitments import queries, services
+from livinglab.commitments.evidence import synthetic_judged
 from livinglab.commitments.forms import (
     STATUS_LABELS,
     CommitmentForm,
@@ -28,6 +30,7 @@ from livinglab.commitments.permissions import (
     can_view_commitment,
     load_commitment,
 )
+from livinglab.commitments.timeline import commitment_timeline
 from livinglab.evaluations.queries import official_baselines
 from livinglab.extensions import db
 from livinglab.i18n import localized
@@ -56,7 +59,7 @@ def index():
     today = lab_today()
     page = paginate(queries.commitment_list_query(filters, today))
     return render_template("commitments/index.html", page=page, filters=filters, today=today,
-                           options=filter_options())
+                           options=filter_options(), synthetic_ids=synthetic_judged(page.items))
 
 
 def form_choices(form: CommitmentForm, regency_code: str, due_year: int) -> None:
@@ -209,6 +212,7 @@ def render_commitment(commitment: Commitment, forms: dict | None = None, status:
         achieved_gaps=services.achieved_gaps(commitment) if CommitmentStatus.ACHIEVED in allowed_statuses(
             current_user, commitment) else "",
         following=notifications.is_following(current_user, "commitment", commitment.id),
+        timeline=commitment_timeline(commitment), panels=panels.collect("commitment", commitment),
     ), status
 
 

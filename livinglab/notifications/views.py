@@ -1,9 +1,10 @@
 """The notification list, opening one (which marks it read), and marking all read."""
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from livinglab.accounts.models import User
 from livinglab.accounts.views import safe_next
 from livinglab.extensions import db
 from livinglab.notifications import access, services
@@ -55,14 +56,9 @@ def read_all():
     return redirect(url_for("notifications.index"))
 
 
-@bp.app_template_global()
-def unread_notifications() -> int:
-    """The header's unread count, read once per request."""
-    if not current_user.is_authenticated:
-        return 0
-    if "unread_notifications" not in g:
-        g.unread_notifications = services.unread_count(current_user)
-    return g.unread_notifications
+def unread_badge(user: User) -> int:
+    """Menu badge: the signed-in user's unread notifications (see `livinglab/panels.py`)."""
+    return services.unread_count(user)
 
 
 @bp.app_template_global()

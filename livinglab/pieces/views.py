@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
+from livinglab import panels
 from livinglab.extensions import db
 from livinglab.i18n import localized
 from livinglab.indicators.queries import default_catalogue, default_framework, group_catalogue
@@ -37,12 +38,6 @@ def kind_label_value(value: str) -> str:
 @bp.app_template_global()
 def status_label(status: PieceStatus) -> str:
     return str(STATUS_LABELS[status])
-
-
-@bp.app_template_global()
-def pieces_by(user_id: int) -> list[Piece]:
-    """For the public profile of a person (accounts), which cannot import pieces."""
-    return queries.pieces_by_author(user_id)
 
 
 @bp.app_template_global()
@@ -164,9 +159,9 @@ def detail(piece_id: int, slug: str | None = None):
 
 
 def render_piece(piece: Piece) -> str:
-    """The piece page; the discussion below it comes from the `discussion` template global."""
+    """The piece page; blocks of later features (replications, the discussion) come as its panels."""
     return render_template(
-        "pieces/detail.html", piece=piece, body=render_markdown(piece.body),
+        "pieces/detail.html", piece=piece, body=render_markdown(piece.body), panels=panels.collect("piece", piece),
         can_edit=can_edit_piece(current_user, piece), revision_count=queries.revision_count(piece.id),
         following=notifications.is_following(current_user, "piece", piece.id),
     )

@@ -8,7 +8,9 @@ comparison, not proof of cause. Results are labelled by provenance: official imp
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import Blueprint, abort, render_template, request
 from flask_babel import get_locale, gettext as _
@@ -26,6 +28,7 @@ from livinglab.extensions import db
 from livinglab.indicators.models import Framework, Indicator
 from livinglab.indicators.queries import find_indicator
 from livinglab.pieces.models import Piece, PieceIndicator, PieceStatus
+from livinglab.regencies.models import Regency
 from livinglab.results import cohorts as cohort_reads, comparison
 from livinglab.sheets import csv_response
 
@@ -228,14 +231,14 @@ def indicator_levels_csv(code: str):
                          for year, counts in spread.items()])
 
 
-@bp.app_template_global()
-def scorecard_for_regency(code: str) -> Scorecard | None:
-    return regency_scorecard(code)
+def regency_scores_panel(regency: Regency, user: object) -> Mapping[str, Any]:
+    """Panel of the regency page: its evaluation results (None when none were imported)."""
+    return {"card": regency_scorecard(regency.code)}
 
 
-@bp.app_template_global()
-def scorecard_for_indicator(indicator: Indicator) -> IndicatorCard:
-    return indicator_scorecard(indicator)
+def indicator_scores_panel(indicator: Indicator, user: object) -> Mapping[str, Any]:
+    """Panel of the indicator page: the levels across regencies and the regencies that rose the most."""
+    return {"card": indicator_scorecard(indicator)}
 
 
 @bp.app_template_global()

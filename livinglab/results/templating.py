@@ -1,4 +1,8 @@
-"""Template helpers of the results: where a level comes from, a commitment's judgements, what it waits for."""
+"""Template helpers of the results (where a level comes from, crosswalk readings), and the outcome block that the
+results add to the commitment page. No template global here runs a query."""
+
+from collections.abc import Mapping
+from typing import Any
 
 from flask_babel import gettext as _
 
@@ -23,11 +27,6 @@ def provenance_label(provenance: str, source: str = "") -> str:
 
 
 @routes.app_template_global()
-def judgements_for(commitment: Commitment) -> list[Judgement]:
-    return judgements_of(commitment)
-
-
-@routes.app_template_global()
 def crosswalk_readings(judgement: Judgement) -> str:
     """"I05 → P14, I42 → P19 + P20" for the targets read through the crosswalk; empty when none was."""
     pairs = [f"{d['indicator']} → {' + '.join(d['read_from'])}" for d in judgement.details
@@ -35,7 +34,14 @@ def crosswalk_readings(judgement: Judgement) -> str:
     return ", ".join(pairs)
 
 
-@routes.app_template_global()
+def commitment_outcome(commitment: Commitment, user: object) -> Mapping[str, Any]:
+    """Panel of the commitment page: its judgements, oldest first, or what it waits for when not judged yet."""
+    judgements = judgements_of(commitment)
+    waiting = commitment.promises_judgement and not commitment.outcome
+    return {"judgements": judgements, "current": judgements[-1] if judgements else None,
+            "promise": judgement_promise(commitment) if waiting else ""}
+
+
 def judgement_promise(commitment: Commitment) -> str:
     """What the commitment waits for: the results of its due year, in the framework in force that year."""
     year = commitment.due_on.year

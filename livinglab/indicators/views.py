@@ -2,9 +2,9 @@
 
 from flask import Blueprint, abort, current_app, render_template, request
 
+from livinglab import panels
 from livinglab.indicators import queries
 from livinglab.pagination import paginate
-from livinglab.pieces.queries import pieces_for_indicator
 
 bp = Blueprint("indicators", __name__, url_prefix="/indicators")
 
@@ -41,5 +41,5 @@ def detail(code: str):
         "indicators/detail.html",
         indicator=indicator,
         neighbours=queries.neighbours(indicator),
-        pieces=pieces_for_indicator(indicator),
+        panels=panels.collect("indicator", indicator),
     )

@@ -1,12 +1,9 @@
 """The regency list and a regency's profile."""
 
 from flask import Blueprint, abort, render_template, request
-from flask_login import current_user
 
-from livinglab.accounts.queries import officials_of
+from livinglab import panels
 from livinglab.pagination import paginate
-from livinglab.pieces.permissions import can_edit_regency_pieces
-from livinglab.pieces.queries import pieces_for_regency
 from livinglab.regencies import queries
 
 bp = Blueprint("regencies", __name__, url_prefix="/regencies")
@@ -32,6 +29,5 @@ def detail(code: str):
     return render_template(
         "regencies/detail.html",
         regency=regency,
-        officials=officials_of(regency.code),
-        pieces=pieces_for_regency(regency.code, can_edit_regency_pieces(current_user, regency.code)),
+        panels=panels.collect("regency", regency),
     )
