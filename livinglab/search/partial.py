@@ -4,8 +4,8 @@ Candidates are the best PARTIAL_CANDIDATES pieces (by relevance) that match any 
 not all of it; each is ranked by its coverage, the summed weight of the parts it matches, where a
 part's weight grows with its rarity (inverse document frequency), so a piece with the rare word beats
 one with the common word, and more words beat fewer. Words that look misspelt (a part that matches
-nothing) are widened to their neighbours in the index vocabulary (at most MAX_FUZZY words, MAX_NEIGHBOURS
-neighbours each), so a typo still finds pieces when a query has few results, not only none.
+nothing or almost nothing) are widened to more common neighbours in the index vocabulary (at most MAX_FUZZY
+words, MAX_NEIGHBOURS neighbours each), so a typo still finds pieces when a query has few results, not only none.
 """
 
 import math
@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 from whoosh.query import Or, Query, Term
 
-from livinglab.search.planner import MAX_FUZZY, WORD
+from livinglab.search.planner import MAX_FUZZY
 
 PARTIAL_CANDIDATES = 200
 MAX_NEIGHBOURS = 8
+RARE = 2
 
 
 @dataclass
@@ -32,14 +33,25 @@ def _frequency(searcher, query: Query) -> int:
     return max((searcher.doc_frequency(name, text) for name, text in query.iter_all_terms()), default=0)
 
 
+def _neighbours(searcher, word: str) -> list[str]:
+    """Indexed words one or two edits from `word` that are more common than it (at most MAX_NEIGHBOURS)."""
+    own = searcher.doc_frequency("words", word)
+    near = searcher.reader().terms_within("words", word, 2 if len(word) > 6 else 1, prefix=1)
+    common = [term for term in near if term != word and searcher.doc_frequency("words", term) > 2 * own]
+    return sorted(common, key=lambda term: -searcher.doc_frequency("words", term))[:MAX_NEIGHBOURS]
+
+
 def widen(searcher, found: list[tuple[Query, list[str]]]) -> list[tuple[Query, list[str]]]:
-    """The parts, with each single-word part that matches nothing widened to similar indexed words."""
-    widened, budget, reader = [], MAX_FUZZY, searcher.reader()
+    """The parts, each word that looks misspelt widened to similar, more common indexed words.
+
+    A word looks misspelt when its part matches at most RARE pieces (a typo may also sit in a piece or
+    two); at most MAX_FUZZY words are widened, because each lookup walks the vocabulary."""
+    widened, budget = [], MAX_FUZZY
     for query, words in found:
         word = words[0].lower() if len(words) == 1 else ""
-        if budget and len(word) >= 4 and word.isalpha() and _frequency(searcher, query) == 0:
+        if budget and len(word) >= 4 and word.isalpha() and _frequency(searcher, query) <= RARE:
             budget -= 1
-            near = list(reader.terms_within("words", word, 2 if len(word) > 6 else 1, prefix=1))[:MAX_NEIGHBOURS]
+            near = _neighbours(searcher, word)
             if near:
                 query = Or([query, *(Term("words", term) for term in near)])
         widened.append((query, words))
@@ -82,8 +94,3 @@ def partial_matches(searcher, found: list[tuple[Query, list[str]]], allow: Query
         ranked.append((-coverage, -score, docnum, Partial(docnum, matched, missing)))
     ranked.sort(key=lambda entry: entry[:3])
     return [entry[3] for entry in ranked]
-
-
-def highlight_words(partials: list[Partial]) -> list[str]:
-    """Every typed word some partial match contains (for snippets)."""
-    return list(dict.fromkeys(w for p in partials for w in p.matched if WORD.fullmatch(w)))

@@ -91,3 +91,22 @@ def test_the_page_says_which_words_were_not_searched(client, make_piece):
     make_piece(title="Perizinan daring")
     html = client.get("/search", query_string={"q": "perizinan " + NONSENSE}).text
     assert "tgbyhn ujmikl olpkmj" in html.split('id="search-ignored"')[1].split("</p>")[0]
+
+
+def test_a_long_query_keeps_its_rarest_words_in_typed_order():
+    postings = {"cara": 40, "urus": 30, "izin": 3, "usaha": 9, "kabupaten": 50, "daring": 5, "cepat": 20,
+                "mudah": 25}  # "antre" is unknown to the index
+    cost = lambda part: max(postings.get(text, 0) for _, text in part.iter_all_terms())  # noqa: E731
+    text = "bagaimana cara mengurus izin usaha di kabupaten secara daring dengan cepat dan mudah tanpa antre"
+    result = plan(text, cost=cost, budget=10_000)
+    assert result.shortened and len(result.words) == MAX_WORDS
+    assert result.words == ["mengurus", "izin", "usaha", "daring", "cepat", "mudah"]  # the known rarest six
+    assert result.ignored == ["cara", "kabupaten", "antre"]  # stop words (di, dengan, tanpa …) are not even listed
+
+
+def test_the_page_says_which_words_a_long_query_used(client, make_piece):
+    make_piece(title="Perizinan usaha daring", summary="Izin usaha terbit cepat.")
+    text = "bagaimana cara mengurus izin usaha di kabupaten secara daring dengan cepat dan mudah sekali tanpa antre"
+    html = client.get("/search", query_string={"q": text}).text
+    used = html.split('id="search-used"')[1].split("</p>")[0]
+    assert "izin" in used and "usaha" in used and "daring" in used and "antre" not in used
