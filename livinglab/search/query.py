@@ -18,6 +18,7 @@ from livinglab.regencies.models import Province, Regency
 from livinglab.search import index
 from livinglab.search.analysis import stem_id
 from livinglab.search.documents import plain_text
+from livinglab.search.expansion import word_query
 from livinglab.search.partial import Partial, partial_matches, widen
 from livinglab.search.planner import MAX_CORRECTED, MAX_QUERY, WORD, QueryPlan, fuzzy, plan
 
@@ -113,7 +114,7 @@ def suggest(searcher, words: list[str]) -> str | None:
             corrected.append(word)
             continue
         lookups += 1
-        options = corrector.suggest(lower, limit=1, maxdist=2, prefix=1)
+        options = corrector.suggest(lower, limit=1, maxdist=2 if len(lower) > 6 else 1, prefix=1)
         corrected.append(options[0] if options else word)
         changed |= bool(options)
     return " ".join(corrected) if changed else None
@@ -221,14 +222,28 @@ def _correct(searcher, first: QueryPlan, filters: SearchFilters):
     return query, words, docs, suggestion, corrected
 
 
+def _corrections(first: QueryPlan, suggestion: str | None) -> dict[str, Query]:
+    """Typed word → the query of its "did you mean" correction."""
+    if not suggestion:
+        return {}
+    pairs = zip(first.matched_words, suggestion.split(), strict=False)
+    return {typed.lower(): query for typed, fixed in pairs
+            if typed != fixed and (query := word_query(fixed)) is not None}
+
+
 def ask_index(searcher, text: str, filters: SearchFilters, page: int, per_page: int, newest: bool) -> IndexAnswer:
     """Match, correct when nothing matches, add partial matches when less than a page matches, count
-    facets and rank one page (no database involved): the full matches first, then the partial ones."""
+    facets and rank one page (no database involved): the full matches first, then the partial ones.
+
+    A corrected query's matches are ranked among the partial ones (widened by the correction): a word
+    the index does not know may be a typo or a name no piece mentions, and coverage decides between them."""
     first = planned(searcher, text)
     query, words, docs, suggestion, corrected = _correct(searcher, first, filters)
     partials = []
-    if first.parts and len(docs) < per_page:
-        partials = partial_matches(searcher, widen(searcher, first.parts), _filter_query(filters), docs)
+    if first.parts and (corrected or len(docs) < per_page):
+        widened = widen(searcher, first.parts, _corrections(first, suggestion))
+        partials = partial_matches(searcher, widened, _filter_query(filters), set() if corrected else docs)
+        docs = set() if corrected and partials else docs
     shown = docs | {p.docnum for p in partials}
     results = _run(searcher, query, filters, page * per_page, newest) if docs else []
     by_id = {int(searcher.stored_fields(p.docnum)["id"]): p for p in partials}
