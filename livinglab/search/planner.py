@@ -13,6 +13,7 @@ Budget, so that the costliest query stays within a small multiple of an ordinary
 """
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -55,18 +56,30 @@ def _phrase_query(phrase: str) -> Query | None:
     return Or([Phrase("title", roots), Phrase("text", roots)])
 
 
-def _informative(words: list[str], room: int, rarity: Callable[[str], int] | None) -> list[str]:
-    """The `room` words to keep: the first ones, or with `rarity` the rarest known ones, in typed order."""
-    if rarity is None or len(words) <= room:
-        return words[:room]
-    frequency = {word: rarity(word) for word in dict.fromkeys(words)}
-    ranked = sorted(range(len(words)), key=lambda i: (frequency[words[i]] == 0, frequency[words[i]], i))
-    return [words[i] for i in sorted(ranked[:room])]
+def _informative(found: list[tuple[Query, list[str]]], room: int, cost: Callable[[Query], int]) -> list:
+    """The parts to keep, at most `room` words together: the rarest known ones first (a part the index
+    does not know at all last), returned in typed order; a recognised phrase is kept or left whole."""
+    prices = [cost(query) for query, _ in found]
+    chosen, used = set(), 0
+    for n in sorted(range(len(found)), key=lambda n: (prices[n] == 0, prices[n], n)):
+        if used + len(found[n][1]) <= room:
+            chosen.add(n)
+            used += len(found[n][1])
+    return [part for n, part in enumerate(found) if n in chosen]
 
 
-def considered(text: str, rarity: Callable[[str], int] | None = None) -> tuple[list[str], list[str], list[str]]:
-    """(phrases, words, ignored): at most MAX_WORDS words in the phrases and loose words together,
-    stop words and operators left out; `rarity(word)` picks the most informative of a long query."""
+def _split(words: list[str], kept: Counter) -> tuple[list[str], list[str]]:
+    """(the words in `kept`, the others), each in typed order."""
+    inside, outside = [], []
+    for word in words:
+        (inside if kept[word] else outside).append(word)
+        kept[word] -= 1 if kept[word] else 0
+    return inside, outside
+
+
+def considered(text: str, cut: bool = True) -> tuple[list[str], list[str], list[str]]:
+    """(phrases, words, ignored): at most MAX_WORDS words in the phrases and loose words together (with
+    `cut`; otherwise every loose word, for the caller to choose from), stop words and operators left out."""
     text = text[:MAX_QUERY]
     room, phrases, ignored = MAX_WORDS, [], []
     for phrase in _PHRASE.findall(text):
@@ -77,14 +90,7 @@ def considered(text: str, rarity: Callable[[str], int] | None = None) -> tuple[l
         room -= min(room, len(inner))
     words = [w for w in WORD.findall(_PHRASE.sub(" ", text))
              if w not in _OPERATORS and len(w) > 1 and w.lower() not in STOPWORDS]
-    kept = _informative(words, room, rarity)
-    remaining = list(kept)
-    for word in words:  # the words not kept, in typed order
-        if word in remaining:
-            remaining.remove(word)
-        else:
-            ignored.append(word)
-    return phrases, kept, ignored
+    return (phrases, words[:room], ignored + words[room:]) if cut else (phrases, words, ignored)
 
 
 def _within_budget(found, cost, budget) -> tuple[list, list[str]]:
@@ -102,12 +108,17 @@ def _within_budget(found, cost, budget) -> tuple[list, list[str]]:
 def plan(text: str, cost: Callable[[Query], int] | None = None, budget: int = 0) -> QueryPlan:
     """A query for any input (quotes, operators and field syntax are taken as plain words), within the budget.
 
-    `cost(part)` estimates the postings a part walks. The rarest part is always matched; the next ones,
-    rarest first, while their postings together stay within `budget`. With `cost`, a long query keeps
-    its rarest words."""
-    rarity = None if cost is None else (lambda word: cost(q) if (q := word_query(word)) is not None else 0)
-    phrases, words, ignored = considered(text, rarity)
-    found = [(q, WORD.findall(p)) for p in phrases if (q := _phrase_query(p)) is not None] + parts(words)
+    `cost(part)` estimates the postings a part walks. With it, a long query keeps its rarest parts (at
+    most MAX_WORDS words); the rarest part is always matched, the next ones, rarest first, while their
+    postings together stay within `budget`."""
+    phrases, words, ignored = considered(text, cut=cost is None)
+    room = MAX_WORDS - sum(len(WORD.findall(p)) for p in phrases)
+    found, shortened = parts(words), False
+    if cost is not None and len(words) > room:
+        found, shortened = _informative(found, room, cost), True
+        words, left = _split(words, Counter(w for _, covered in found for w in covered))
+        ignored += left
+    found = [(q, WORD.findall(p)) for p in phrases if (q := _phrase_query(p)) is not None] + found
     left_out: list[str] = []
     if cost is not None and len(found) > 1:
         found, left_out = _within_budget(found, cost, budget)
@@ -115,7 +126,6 @@ def plan(text: str, cost: Callable[[Query], int] | None = None, budget: int = 0)
     if not found:
         return QueryPlan(Every(), [], ignored)
     query = found[0][0] if len(found) == 1 else And([q for q, _ in found])
-    shortened = rarity is not None and bool(ignored) and len(words) > 0
     return QueryPlan(query, all_words, ignored, left_out, found, shortened)
 
 

@@ -76,3 +76,9 @@ def test_the_page_labels_partial_matches_and_what_they_lack(client, make_piece):
     client.set_cookie("lang", "en")
     english = client.get("/search?q=arsip+digital").text
     assert "Matches some of your words" in english and "Missing: digital" in english
+
+
+def test_the_page_says_when_no_piece_has_all_the_words(client, make_piece):
+    make_piece(title="Arsip dinamis", summary="Arsip dinamis.")
+    html = client.get("/search?q=arsip+kertas").text
+    assert "Tidak ada tulisan yang memuat semua kata Anda" in html and "Tidak memuat: kertas" in html

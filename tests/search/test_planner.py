@@ -110,3 +110,12 @@ def test_the_page_says_which_words_a_long_query_used(client, make_piece):
     html = client.get("/search", query_string={"q": text}).text
     used = html.split('id="search-used"')[1].split("</p>")[0]
     assert "izin" in used and "usaha" in used and "daring" in used and "antre" not in used
+
+
+def test_a_long_query_keeps_or_leaves_a_recognised_phrase_whole():
+    cost = lambda part: sum(1 for _ in part.iter_all_terms())  # noqa: E731
+    text = "mengurus perizinan usaha daring memakai tanda tangan elektronik kode qr supaya cepat selesai"
+    result = plan(text, cost=cost, budget=10_000)
+    assert len(result.words) <= MAX_WORDS
+    assert {"tanda", "tangan", "elektronik"} <= set(result.words) or not {"tanda", "tangan"} & set(result.words)
+    assert sorted(result.words + result.ignored) == sorted(w for w in text.split() if w != "supaya")
