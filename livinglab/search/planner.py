@@ -56,10 +56,18 @@ def _phrase_query(phrase: str) -> Query | None:
     return Or([Phrase("title", roots), Phrase("text", roots)])
 
 
+def _pieces(query: Query, cost: Callable[[Query], int]) -> int:
+    """About how many pieces match `query`: a term's count, the fewest of an And, the most of an Or."""
+    if isinstance(query, Term):
+        return cost(query)
+    counts = [_pieces(sub, cost) for sub in query.children()]
+    return (min(counts) if isinstance(query, And) else max(counts)) if counts else 0
+
+
 def _informative(found: list[tuple[Query, list[str]]], room: int, cost: Callable[[Query], int]) -> list:
     """The parts to keep, at most `room` words together: the rarest known ones first (a part the index
     does not know at all last), returned in typed order; a recognised phrase is kept or left whole."""
-    prices = [cost(query) for query, _ in found]
+    prices = [_pieces(query, cost) for query, _ in found]
     chosen, used = set(), 0
     for n in sorted(range(len(found)), key=lambda n: (prices[n] == 0, prices[n], n)):
         if used + len(found[n][1]) <= room:
