@@ -45,12 +45,12 @@ class Partial:
 
 
 def _frequency(searcher, query: Query) -> int:
-    """About how many pieces match `query`: a term's count, the fewest of an And, the most of an Or."""
+    """About how many pieces match `query`: a term's count, the fewest of an And or phrase, the most of an Or."""
     if isinstance(query, Term):
         return searcher.doc_frequency(query.fieldname, query.text)
     counts = [_frequency(searcher, sub) for sub in query.children()]
-    if not counts:
-        return 0
+    if not counts:  # a phrase: no more pieces than its rarest word
+        return min((searcher.doc_frequency(name, text) for name, text in query.iter_all_terms()), default=0)
     return min(counts) if isinstance(query, And) else max(counts)
 
 

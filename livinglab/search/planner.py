@@ -57,11 +57,13 @@ def _phrase_query(phrase: str) -> Query | None:
 
 
 def _pieces(query: Query, cost: Callable[[Query], int]) -> int:
-    """About how many pieces match `query`: a term's count, the fewest of an And, the most of an Or."""
+    """About how many pieces match `query`: a term's count, the fewest of an And or phrase, the most of an Or."""
     if isinstance(query, Term):
         return cost(query)
     counts = [_pieces(sub, cost) for sub in query.children()]
-    return (min(counts) if isinstance(query, And) else max(counts)) if counts else 0
+    if not counts:  # a phrase: no more pieces than its rarest word
+        return min((cost(Term(name, text)) for name, text in query.iter_all_terms()), default=0)
+    return min(counts) if isinstance(query, And) else max(counts)
 
 
 def _informative(found: list[tuple[Query, list[str]]], room: int, cost: Callable[[Query], int]) -> list:
