@@ -8,7 +8,7 @@ PYTEST_ARGS ?= -n 2
 FLASK := $(BIN)/flask --app wsgi
 CATALOG := livinglab/translations
 
-.PHONY: run test lint install translations extract-messages update-messages setup-db clean bench-search bench-search-worst bench-commitments bench-evaluations
+.PHONY: run test lint install translations extract-messages update-messages setup-db clean bench-search bench-search-worst eval-search bench-commitments bench-evaluations
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ clean:
 
 bench-search: install
 	$(BIN)/python bench/search_bench.py --sizes $${SIZES:-10000,100000}
+
+# Search quality on the judged queries (recall@3, MRR per category), on a temporary SQLite copy of the demo.
+eval-search: install
+	$(BIN)/python bench/eval_search.py
 
 bench-search-worst: install
 	$(BIN)/python bench/search_worst_bench.py --sizes $${SIZES:-10000}

@@ -9,6 +9,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from livinglab.pieces.models import Attachment, Piece
 from livinglab.search.analysis import english_analyzer, indonesian_analyzer, spelling_analyzer
 from livinglab.search.extraction import Limits, extract
+from livinglab.search.language import piece_languages
 
 KIND_NAMES = {
     "practice": ("praktik baik", "practice"),
@@ -58,7 +59,12 @@ def extract_text(attachment: Attachment, limit: int | None = None) -> str:
 
 
 def piece_document(piece: Piece, extra_text: str = "") -> dict:
-    """The index document of a published piece (the only place that decides what is searchable)."""
+    """The index document of a published piece (the only place that decides what is searchable).
+
+    The Indonesian fields always hold the text; the English fields hold it too when the piece is in
+    English or substantially so (see language.py). The language facet is the author's English, or else
+    the main language detected in the text (an English piece saved with the default Indonesian counts
+    as English)."""
     indicators = piece.indicators
     aspects = {i.aspect for i in indicators}
     domains = {a.domain for a in aspects if a.domain}
@@ -71,7 +77,8 @@ def piece_document(piece: Piece, extra_text: str = "") -> dict:
                          *(d.name_id for d in domains), *place, kind_id])
     about_en = " ".join([*(i.name_en for i in indicators), *(a.name_en for a in aspects),
                          *(d.name_en for d in domains), kind_en])
-    english = piece.language == "en"
+    languages = piece_languages(piece.language, f"{piece.title}\n\n{piece.summary}\n\n{piece.body}")
+    english = "en" in languages  # English-stemmed too: written in English, wholly or substantially
     return {
         "id": str(piece.id),
         "title": piece.title,
@@ -86,6 +93,6 @@ def piece_document(piece: Piece, extra_text: str = "") -> dict:
         "province": piece.regency.province_code,
         "regency": piece.regency_code,
         "year": str(piece.year),
-        "language": piece.language,
+        "language": languages[0],  # the main detected language where the author left the default
         "published": int((piece.published_at or piece.created_at).timestamp()),
     }

@@ -1,23 +1,27 @@
 """Turn what a visitor typed into a Whoosh query, within a budget that bounds the cost of any input.
 
 Budget, so that the costliest query stays within a small multiple of an ordinary one:
-- at most MAX_WORDS words are considered (phrase words included); the rest is ignored, and the page
-  says so;
+- stop words are dropped, and at most MAX_WORDS words are considered (phrase words included): in a
+  longer query the most informative ones, the rarest in the index (words the index knows before words
+  it does not), in the order they were typed; the page says which words were used and which were not;
 - the words are matched rarest first, and the most common ones are left out of the match (still
   highlighted) once the postings of the words after the rarest exceed `budget` (half the index): in an
   intersection, broad words cost the most and narrow the least;
-- "did you mean" looks up at most MAX_CORRECTED unknown words and the typo-tolerant retry widens at
-  most MAX_FUZZY words (see query.py).
+- each word or phrase expands to a bounded set of alternatives (expansion.py);
+- "did you mean" looks up at most MAX_CORRECTED unknown words and the typo-tolerant widening touches at
+  most MAX_FUZZY words (see query.py and partial.py).
 """
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from whoosh.analysis.filters import STOP_WORDS
 from whoosh.query import And, Every, Or, Phrase, Query, Term
 
-from livinglab.search.analysis import STOPWORDS_ID, english_analyzer, indonesian_analyzer, synonyms
+from livinglab.search.analysis import indonesian_analyzer
+from livinglab.search.expansion import indonesian, parts, tokens, word_query
+from livinglab.search.vocabulary import STOPWORDS
 
 MAX_QUERY = 200
 MAX_WORDS = 6
@@ -25,82 +29,67 @@ MAX_CORRECTED = 2
 MAX_FUZZY = 2
 WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 _PHRASE = re.compile(r'"([^"]+)"')
-_CODE = re.compile(r"^[A-Za-z]\d{1,3}$")  # indicator codes such as I45 or P05
-_ID, _EN = indonesian_analyzer(), english_analyzer()
-STOPWORDS = STOPWORDS_ID | STOP_WORDS  # a query word that is a stop word in either language is skipped
+_ID = indonesian_analyzer()
 _OPERATORS = ("AND", "OR", "NOT")
 
 
 @dataclass
 class QueryPlan:
-    """What a query text becomes: the query to match, and which words were considered or set aside."""
+    """What a query text becomes: the query to match, its parts, and which words were considered or set aside."""
 
     query: Query
     words: list[str]
     ignored: list[str] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)
+    parts: list[tuple[Query, list[str]]] = field(default_factory=list)
+    shortened: bool = False  # a long query was cut to its most informative words
 
     @property
     def matched_words(self) -> list[str]:
         return [word for word in self.words if word not in self.left_out]
 
 
-def _tokens(analyzer, text: str) -> list[str]:
-    return [t.text for t in analyzer(text)]
-
-
-def _word_query(word: str) -> Query | None:
-    """Everything a single word may match: Indonesian roots, English stems, codes and expansions."""
-    if len(word) < 2 or word.lower() in STOPWORDS:
-        return None
-    clauses: list[Query] = []
-    for stem in _tokens(_ID, word):
-        clauses += [Term("title", stem), Term("text", stem)]
-    for stem in _tokens(_EN, word):
-        clauses += [Term("title_en", stem), Term("text_en", stem)]
-    if _CODE.match(word):
-        clauses.append(Term("codes", word.lower()))
-    expansion = synonyms().get(word.lower())
-    if expansion:
-        roots = _tokens(_ID, expansion)
-        if roots:
-            clauses.append(And([Or([Term("title", r), Term("text", r)]) for r in roots]))
-    return Or(clauses) if clauses else None  # a stop word in both languages adds nothing
-
-
 def _phrase_query(phrase: str) -> Query | None:
-    roots = _tokens(_ID, phrase)
-    if not roots:
-        return None
-    if len(roots) == 1:
-        return Or([Term("title", roots[0]), Term("text", roots[0])])
+    roots = tokens(_ID, phrase)
+    if len(roots) < 2:
+        return indonesian(phrase)
     return Or([Phrase("title", roots), Phrase("text", roots)])
 
 
-def _expansions() -> dict[tuple[str, ...], str]:
-    """Expansion word sequence → the acronym it stands for (the reverse of the synonym list)."""
-    return {tuple(expansion.split()): term for term, expansion in synonyms().items() if " " in expansion}
+def _pieces(query: Query, cost: Callable[[Query], int]) -> int:
+    """About how many pieces match `query`: a term's count, the fewest of an And or phrase, the most of an Or."""
+    if isinstance(query, Term):
+        return cost(query)
+    counts = [_pieces(sub, cost) for sub in query.children()]
+    if not counts:  # a phrase: no more pieces than its rarest word
+        return min((cost(Term(name, text)) for name, text in query.iter_all_terms()), default=0)
+    return min(counts) if isinstance(query, And) else max(counts)
 
 
-def _words_query(words: list[str]) -> list[tuple[Query, list[str]]]:
-    """One part per word, with its words; a written-out expansion also matches its acronym
-    ("tanda tangan elektronik" → tte)."""
-    expansions, parts, position = _expansions(), [], 0
-    while position < len(words):
-        for sequence, acronym in expansions.items():
-            if tuple(w.lower() for w in words[position:position + len(sequence)]) == sequence:
-                spelled = [q for q in (_word_query(w) for w in sequence) if q is not None]
-                parts.append((Or([_word_query(acronym), And(spelled)]), words[position:position + len(sequence)]))
-                position += len(sequence)
-                break
-        else:
-            parts.append((_word_query(words[position]), [words[position]]))
-            position += 1
-    return [(query, part_words) for query, part_words in parts if query is not None]
+def _informative(found: list[tuple[Query, list[str]]], room: int, cost: Callable[[Query], int]) -> list:
+    """The parts to keep, at most `room` words together: the rarest known ones first (a part the index
+    does not know at all last), returned in typed order; a recognised phrase is kept or left whole."""
+    prices = [_pieces(query, cost) for query, _ in found]
+    chosen, used = set(), 0
+    for n in sorted(range(len(found)), key=lambda n: (prices[n] == 0, prices[n], n)):
+        if used + len(found[n][1]) <= room:
+            chosen.add(n)
+            used += len(found[n][1])
+    return [part for n, part in enumerate(found) if n in chosen]
 
 
-def considered(text: str) -> tuple[list[str], list[str], list[str]]:
-    """(phrases, words, ignored): at most MAX_WORDS words in the phrases and loose words together."""
+def _split(words: list[str], kept: Counter) -> tuple[list[str], list[str]]:
+    """(the words in `kept`, the others), each in typed order."""
+    inside, outside = [], []
+    for word in words:
+        (inside if kept[word] else outside).append(word)
+        kept[word] -= 1 if kept[word] else 0
+    return inside, outside
+
+
+def considered(text: str, cut: bool = True) -> tuple[list[str], list[str], list[str]]:
+    """(phrases, words, ignored): at most MAX_WORDS words in the phrases and loose words together (with
+    `cut`; otherwise every loose word, for the caller to choose from), stop words and operators left out."""
     text = text[:MAX_QUERY]
     room, phrases, ignored = MAX_WORDS, [], []
     for phrase in _PHRASE.findall(text):
@@ -109,44 +98,57 @@ def considered(text: str) -> tuple[list[str], list[str], list[str]]:
             phrases.append(" ".join(inner[:room]))
         ignored += inner[room:]
         room -= min(room, len(inner))
-    words = [w for w in WORD.findall(_PHRASE.sub(" ", text)) if w not in _OPERATORS]
-    return phrases, words[:room], ignored + words[room:]
+    words = [w for w in WORD.findall(_PHRASE.sub(" ", text))
+             if w not in _OPERATORS and len(w) > 1 and w.lower() not in STOPWORDS]
+    return (phrases, words[:room], ignored + words[room:]) if cut else (phrases, words, ignored)
+
+
+def _within_budget(found, cost, budget) -> tuple[list, list[str]]:
+    priced = sorted(((cost(query), query, covered) for query, covered in found), key=lambda p: p[0])
+    kept, left_out, spent = [], [], 0
+    for price, query, covered in priced:
+        if kept and spent + price > budget:
+            left_out += covered
+            continue
+        spent += price if kept else 0
+        kept.append((query, covered))
+    return kept, left_out
 
 
 def plan(text: str, cost: Callable[[Query], int] | None = None, budget: int = 0) -> QueryPlan:
     """A query for any input (quotes, operators and field syntax are taken as plain words), within the budget.
 
-    `cost(part)` estimates the postings a part walks. The rarest part is always matched; the next ones,
-    rarest first, while their postings together stay within `budget`."""
-    phrases, words, ignored = considered(text)
-    parts = [(q, WORD.findall(p)) for p in phrases if (q := _phrase_query(p)) is not None] + _words_query(words)
+    `cost(part)` estimates the postings a part walks. With it, a long query keeps its rarest parts (at
+    most MAX_WORDS words); the rarest part is always matched, the next ones, rarest first, while their
+    postings together stay within `budget`."""
+    phrases, words, ignored = considered(text, cut=cost is None)
+    room = MAX_WORDS - sum(len(WORD.findall(p)) for p in phrases)
+    found, shortened = parts(words), False
+    if cost is not None and len(words) > room:
+        found, shortened = _informative(found, room, cost), True
+        words, left = _split(words, Counter(w for _, covered in found for w in covered))
+        ignored += left
+    found = [(q, WORD.findall(p)) for p in phrases if (q := _phrase_query(p)) is not None] + found
     left_out: list[str] = []
-    if cost is not None and len(parts) > 1:
-        priced = sorted(((cost(query), query, part_words) for query, part_words in parts), key=lambda p: p[0])
-        parts, spent = [], 0
-        for price, query, part_words in priced:
-            if parts and spent + price > budget:
-                left_out += part_words
-                continue
-            spent += price if parts else 0
-            parts.append((query, part_words))
+    if cost is not None and len(found) > 1:
+        found, left_out = _within_budget(found, cost, budget)
     all_words = [*words, *(w for p in phrases for w in WORD.findall(p))]
-    if not parts:
+    if not found:
         return QueryPlan(Every(), [], ignored)
-    query = parts[0][0] if len(parts) == 1 else And([q for q, _ in parts])
-    return QueryPlan(query, all_words, ignored, left_out)
+    query = found[0][0] if len(found) == 1 else And([q for q, _ in found])
+    return QueryPlan(query, all_words, ignored, left_out, found, shortened)
 
 
 def fuzzy(words: list[str], reader) -> Query:
     """Each word, or for the first MAX_FUZZY words anything in the vocabulary one or two edits away.
 
     The neighbours are looked up once here, so counting and ranking do not expand them again."""
-    parts: list[Query] = []
+    found: list[Query] = []
     for word in words:
-        exact = _word_query(word)
-        if exact is not None and len(parts) < MAX_FUZZY:
+        exact = word_query(word)
+        if exact is not None and len(found) < MAX_FUZZY:
             near = reader.terms_within("words", word.lower(), 2 if len(word) > 6 else 1, prefix=1)
-            parts.append(Or([*(Term("words", term) for term in near), exact]))
+            found.append(Or([*(Term("words", term) for term in near), exact]))
         elif exact is not None:
-            parts.append(exact)
-    return And(parts) if parts else Every()
+            found.append(exact)
+    return And(found) if found else Every()

@@ -18,6 +18,8 @@ from livinglab.regencies.models import Province, Regency
 from livinglab.search import index
 from livinglab.search.analysis import stem_id
 from livinglab.search.documents import plain_text
+from livinglab.search.expansion import word_query
+from livinglab.search.partial import Partial, partial_matches, widen
 from livinglab.search.planner import MAX_CORRECTED, MAX_QUERY, WORD, QueryPlan, fuzzy, plan
 
 POSTINGS_FLOOR = 2_000
@@ -41,6 +43,7 @@ class SearchFilters(QueryFilters):
 class Hit:
     piece: Piece
     snippet: Markup
+    partial: Partial | None = None  # set when the piece matches only some of the words
 
 
 @dataclass
@@ -53,6 +56,8 @@ class SearchResults:
     corrected: bool = False
     available: bool = True
     ignored: list[str] = field(default_factory=list)
+    used: list[str] = field(default_factory=list)  # the informative words a long query was cut to
+    full_total: int = 0  # how many pieces match all the words (the rest of `total` matches some)
 
 
 @lru_cache(maxsize=50_000)
@@ -109,7 +114,7 @@ def suggest(searcher, words: list[str]) -> str | None:
             corrected.append(word)
             continue
         lookups += 1
-        options = corrector.suggest(lower, limit=1, maxdist=2, prefix=1)
+        options = corrector.suggest(lower, limit=1, maxdist=2 if len(lower) > 6 else 1, prefix=1)
         corrected.append(options[0] if options else word)
         changed |= bool(options)
     return " ".join(corrected) if changed else None
@@ -186,6 +191,9 @@ class IndexAnswer:
     suggestion: str | None = None
     corrected: bool = False
     ignored: list[str] = field(default_factory=list)
+    partial: dict[int, Partial] = field(default_factory=dict)  # piece id → what it lacks, for partial matches
+    used: list[str] = field(default_factory=list)  # the words a shortened long query kept
+    full_total: int = 0
 
 
 def planned(searcher, text: str) -> QueryPlan:
@@ -197,9 +205,8 @@ def planned(searcher, text: str) -> QueryPlan:
     return plan(text, cost, max(POSTINGS_FLOOR, searcher.doc_count_all() // 2))
 
 
-def ask_index(searcher, text: str, filters: SearchFilters, page: int, per_page: int, newest: bool) -> IndexAnswer:
-    """Match, correct when nothing matches, count facets and rank one page (no database involved)."""
-    first = planned(searcher, text)
+def _correct(searcher, first: QueryPlan, filters: SearchFilters):
+    """(query, words, docs, suggestion, corrected): the plan's matches, or a correction's when it has none."""
     query, words = first.query, first.words
     docs = _matching(searcher, query, filters)
     suggestion, corrected = None, False
@@ -212,9 +219,38 @@ def ask_index(searcher, text: str, filters: SearchFilters, page: int, per_page: 
             words = suggestion.split() if suggestion else words
         else:
             suggestion = None
+    return query, words, docs, suggestion, corrected
+
+
+def _corrections(first: QueryPlan, suggestion: str | None) -> dict[str, Query]:
+    """Typed word → the query of its "did you mean" correction."""
+    if not suggestion:
+        return {}
+    pairs = zip(first.matched_words, suggestion.split(), strict=False)
+    return {typed.lower(): query for typed, fixed in pairs
+            if typed != fixed and (query := word_query(fixed)) is not None}
+
+
+def ask_index(searcher, text: str, filters: SearchFilters, page: int, per_page: int, newest: bool) -> IndexAnswer:
+    """Match, correct when nothing matches, add partial matches when less than a page matches, count
+    facets and rank one page (no database involved): the full matches first, then the partial ones.
+
+    A corrected query's matches are ranked among the partial ones (widened by the correction): a word
+    the index does not know may be a typo or a name no piece mentions, and coverage decides between them."""
+    first = planned(searcher, text)
+    query, words, docs, suggestion, corrected = _correct(searcher, first, filters)
+    partials = []
+    if first.parts and (corrected or len(docs) < per_page):
+        widened = widen(searcher, first.parts, _corrections(first, suggestion))
+        partials = partial_matches(searcher, widened, _filter_query(filters), set() if corrected else docs)
+        docs = set() if corrected and partials else docs
+    shown = docs | {p.docnum for p in partials}
     results = _run(searcher, query, filters, page * per_page, newest) if docs else []
-    ids = [int(hit["id"]) for hit in results[(page - 1) * per_page: page * per_page]]
-    return IndexAnswer(ids, len(docs), count_facets(searcher, docs), words, suggestion, corrected, first.ignored)
+    by_id = {int(searcher.stored_fields(p.docnum)["id"]): p for p in partials}
+    ids = [*(int(hit["id"]) for hit in results), *by_id][(page - 1) * per_page: page * per_page]
+    return IndexAnswer(ids, len(shown), count_facets(searcher, shown), words, suggestion, corrected, first.ignored,
+                       partial={i: by_id[i] for i in ids if i in by_id}, used=first.words if first.shortened else [],
+                       full_total=len(docs))
 
 
 def facet_labels(facets: dict[str, list[tuple[str, int]]]) -> dict[str, dict]:
@@ -248,5 +284,7 @@ def search_pieces(
         return outcome
     outcome.total, outcome.facets = answer.total, answer.facets
     outcome.suggestion, outcome.corrected, outcome.ignored = answer.suggestion, answer.corrected, answer.ignored
-    outcome.hits = [Hit(piece, _snippet(piece, answer.words)) for piece in _load(answer.ids)]
+    outcome.used, outcome.full_total = answer.used, answer.full_total
+    outcome.hits = [Hit(piece, _snippet(piece, answer.words), answer.partial.get(piece.id))
+                    for piece in _load(answer.ids)]
     return outcome

@@ -29,7 +29,8 @@ def test_the_broadest_words_are_left_out_once_the_postings_budget_is_spent():
     postings = {"izin": 10, "daerah": 900, "layanan": 800, "data": 700}
     cost = lambda part: max(postings.get(text, 0) for _, text in part.iter_all_terms())  # noqa: E731
     result = plan("daerah layanan izin data", cost=cost, budget=1000)
-    assert _terms(result.query, "text") == {"izin", "data"}  # the rarest always, then what fits
+    terms = _terms(result.query, "text")
+    assert {"izin", "data"} <= terms and not {"daerah", "layan"} & terms  # the rarest always, then what fits
     assert result.left_out == ["layanan", "daerah"] and result.matched_words == ["izin", "data"]
     assert plan("daerah layanan", cost=cost, budget=0).left_out == ["daerah"]  # one part is always matched
 
@@ -90,3 +91,31 @@ def test_the_page_says_which_words_were_not_searched(client, make_piece):
     make_piece(title="Perizinan daring")
     html = client.get("/search", query_string={"q": "perizinan " + NONSENSE}).text
     assert "tgbyhn ujmikl olpkmj" in html.split('id="search-ignored"')[1].split("</p>")[0]
+
+
+def test_a_long_query_keeps_its_rarest_words_in_typed_order():
+    postings = {"cara": 40, "urus": 30, "izin": 3, "usaha": 9, "kabupaten": 50, "daring": 5, "cepat": 20,
+                "mudah": 25}  # "antre" is unknown to the index
+    cost = lambda part: max(postings.get(text, 0) for _, text in part.iter_all_terms())  # noqa: E731
+    text = "bagaimana cara mengurus izin usaha di kabupaten secara daring dengan cepat dan mudah tanpa antre"
+    result = plan(text, cost=cost, budget=10_000)
+    assert result.shortened and len(result.words) == MAX_WORDS
+    assert result.words == ["mengurus", "izin", "usaha", "daring", "cepat", "mudah"]  # the known rarest six
+    assert result.ignored == ["cara", "kabupaten", "antre"]  # stop words (di, dengan, tanpa …) are not even listed
+
+
+def test_the_page_says_which_words_a_long_query_used(client, make_piece):
+    make_piece(title="Perizinan usaha daring", summary="Izin usaha terbit cepat.")
+    text = "bagaimana cara mengurus izin usaha di kabupaten secara daring dengan cepat dan mudah sekali tanpa antre"
+    html = client.get("/search", query_string={"q": text}).text
+    used = html.split('id="search-used"')[1].split("</p>")[0]
+    assert "izin" in used and "usaha" in used and "daring" in used and "antre" not in used
+
+
+def test_a_long_query_keeps_or_leaves_a_recognised_phrase_whole():
+    cost = lambda part: sum(1 for _ in part.iter_all_terms())  # noqa: E731
+    text = "mengurus perizinan usaha daring memakai tanda tangan elektronik kode qr supaya cepat selesai"
+    result = plan(text, cost=cost, budget=10_000)
+    assert len(result.words) <= MAX_WORDS
+    assert {"tanda", "tangan", "elektronik"} <= set(result.words) or not {"tanda", "tangan"} & set(result.words)
+    assert sorted(result.words + result.ignored) == sorted(w for w in text.split() if w != "supaya")

@@ -1,0 +1,134 @@
+"""Partial matches: when all the words find less than a page, pieces that match some of them follow.
+
+Candidates are the best PARTIAL_CANDIDATES pieces (by relevance) that match any part of the query and
+not all of it; each is ranked by its coverage, the summed weight of the parts it matches, where a
+part's weight grows with its rarity (inverse document frequency), so a piece with the rare word beats
+one with the common word, and more words beat fewer. Words that look misspelt (a part that matches
+nothing or almost nothing) are widened to more common neighbours in the index vocabulary (at most MAX_FUZZY
+words, MAX_NEIGHBOURS neighbours each), so a typo still finds pieces when a query has few results, not only none.
+"""
+
+import math
+from dataclasses import dataclass
+
+from whoosh.query import And, Or, Query, Term
+
+from livinglab.search.planner import MAX_FUZZY
+
+PARTIAL_CANDIDATES = 200
+MAX_NEIGHBOURS = 8
+RARE = 2
+MIN_WEIGHT = 0.1
+SIMILAR_SHARE = 0.5  # a part matched only through similar spellings counts half
+SIMILAR_BOOST = 0.3
+
+
+@dataclass
+class Part:
+    """One part of a query for partial matching: its exact query, its words, and any similar spellings."""
+
+    query: Query
+    words: list[str]
+    similar: Query | None = None
+
+    def widest(self) -> Query:
+        return self.query if self.similar is None else Or([self.query, self.similar])
+
+
+@dataclass
+class Partial:
+    """A piece matching some parts of a query: which typed words it matches and which it lacks."""
+
+    docnum: int
+    matched: list[str]
+    missing: list[str]
+
+
+def _frequency(searcher, query: Query) -> int:
+    """About how many pieces match `query`: a term's count, the fewest of an And or phrase, the most of an Or."""
+    if isinstance(query, Term):
+        return searcher.doc_frequency(query.fieldname, query.text)
+    counts = [_frequency(searcher, sub) for sub in query.children()]
+    if not counts:  # a phrase: no more pieces than its rarest word
+        return min((searcher.doc_frequency(name, text) for name, text in query.iter_all_terms()), default=0)
+    return min(counts) if isinstance(query, And) else max(counts)
+
+
+def _weight(frequency: int, total: int) -> float:
+    """The weight of a matched part: BM25's inverse document frequency, so a word in half the pieces or
+    more counts next to nothing and a rare word counts most (never quite nothing, so more words win ties)."""
+    return max(MIN_WEIGHT, math.log((total - frequency + 0.5) / (frequency + 0.5)))
+
+
+def _neighbours(searcher, word: str) -> list[str]:
+    """Indexed words one or two edits from `word` that are more common than it (at most MAX_NEIGHBOURS)."""
+    own = searcher.doc_frequency("words", word)
+    near = searcher.reader().terms_within("words", word, 2 if len(word) > 6 else 1, prefix=1)
+    common = [term for term in near if term != word and searcher.doc_frequency("words", term) > 2 * own]
+    return sorted(common, key=lambda term: -searcher.doc_frequency("words", term))[:MAX_NEIGHBOURS]
+
+
+def widen(searcher, found: list[tuple[Query, list[str]]], corrections: dict[str, Query] | None = None) -> list[Part]:
+    """The parts, each word that looks misspelt with similar, more common indexed words (and with its
+    "did you mean" correction, from `corrections`).
+
+    A word looks misspelt when its part matches at most RARE pieces (a typo may also sit in a piece or
+    two); at most MAX_FUZZY words are widened, because each lookup walks the vocabulary."""
+    parts, budget, corrections = [], MAX_FUZZY, corrections or {}
+    for query, words in found:
+        word = words[0].lower() if len(words) == 1 else ""
+        similar = [corrections[word]] if word in corrections else []
+        if budget and len(word) >= 4 and word.isalpha() and _frequency(searcher, query) <= RARE:
+            budget -= 1
+            similar += [Term("words", term) for term in _neighbours(searcher, word)]
+        parts.append(Part(query, words, Or(similar, boost=SIMILAR_BOOST) if similar else None))
+    return parts
+
+
+def _members(searcher, query: Query, docnums: list[int]) -> set[int]:
+    """Which of `docnums` match `query`, skipping through its postings (never reading all of them)."""
+    found: set[int] = set()
+    for leaf, offset in searcher.leaf_searchers():
+        local = sorted(d - offset for d in docnums if offset <= d < offset + leaf.doc_count_all())
+        matcher = query.matcher(leaf) if local else None
+        for docnum in local:
+            if matcher is None or not matcher.is_active():
+                break
+            if matcher.id() < docnum:
+                matcher.skip_to(docnum)
+            if matcher.is_active() and matcher.id() == docnum:
+                found.add(docnum + offset)
+    return found
+
+
+def _coverage(searcher, parts: list[Part], docnums: list[int]) -> dict[int, list[float]]:
+    """For each candidate, the weight with which it covers each part (0 where it does not)."""
+    total = max(1, searcher.doc_count_all())
+    covers = {docnum: [0.0] * len(parts) for docnum in docnums}
+    for n, part in enumerate(parts):
+        if part.similar is not None:
+            weight = SIMILAR_SHARE * _weight(_frequency(searcher, part.similar), total)
+            for docnum in _members(searcher, part.similar, docnums):
+                covers[docnum][n] = weight
+        weight = _weight(_frequency(searcher, part.query), total)
+        for docnum in _members(searcher, part.query, docnums):
+            covers[docnum][n] = weight
+    return covers
+
+
+def partial_matches(searcher, parts: list[Part], allow: Query | None, exclude: set[int]) -> list[Partial]:
+    """Pieces matching some parts (not those in `exclude`, within the `allow` filter), best first: by
+    relevance times coverage, so covering more and rarer words lifts a piece, and among pieces covering
+    alike the more relevant leads."""
+    if not parts:
+        return []
+    results = searcher.search(Or([part.widest() for part in parts]), filter=allow, mask=exclude or None,
+                              limit=PARTIAL_CANDIDATES)
+    relevance = {hit.docnum: hit.score for hit in results}
+    ranked = []
+    for docnum, covers in _coverage(searcher, parts, list(relevance)).items():
+        matched = [w for part, cover in zip(parts, covers, strict=True) if cover for w in part.words]
+        missing = [w for part, cover in zip(parts, covers, strict=True) if not cover for w in part.words]
+        ranked.append((-sum(covers) * relevance[docnum], docnum, Partial(docnum, matched, missing)))
+    ranked.sort(key=lambda entry: entry[:2])
+    return [entry[2] for entry in ranked]
