@@ -33,14 +33,13 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     from livinglab import models  # noqa: F401  (registers every model with the metadata)
-    from livinglab.accounts import cli as accounts_cli, panels as accounts_panels, security, views as accounts_views
+    from livinglab.accounts import cli as accounts_cli, security, views as accounts_views
     from livinglab.audit import views as audit_views
     from livinglab.comments import moderation, views as comments_views
     from livinglab.commitments import (
         cli as commitments_cli,
         dashboard,
         milestones,
-        panels as commitments_panels,
         permissions as commitments_permissions,
         queries as commitments_queries,
         templating as commitments_templating,
@@ -53,12 +52,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         cli as notifications_cli,
         views as notifications_views,
     )
-    from livinglab.pieces import (
-        panels as pieces_panels,
-        permissions as pieces_permissions,
-        queries as pieces_queries,
-        views as pieces_views,
-    )
+    from livinglab.pieces import permissions as pieces_permissions, queries as pieces_queries, views as pieces_views
     from livinglab.regencies import cli as regencies_cli, views as regencies_views
     from livinglab.results import (
         cli as results_cli,
@@ -100,7 +94,29 @@ def create_app(overrides: dict | None = None) -> Flask:
     notifications_access.register_subject(app, "piece", pieces_queries.pieces_by_id, pieces_permissions.can_view_piece)
     notifications_access.register_subject(app, "commitment", commitments_queries.commitments_by_id,
                                           commitments_permissions.can_view_commitment)
-    # Blocks that later features add to earlier features' pages, in page order (docs/architecture.md, "Page panels").
+    _add_panels(app)
+    search_worker.init_app(app)
+    i18n.init_templates(app)
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.globals["page_link_args"] = page_link_args
+    app.jinja_env.globals["error_items"] = error_items
+    app.jinja_env.globals["hidden_fields"] = hidden_fields
+    app.jinja_env.globals["rule_values"] = rule_values  # the numbers pages state; config and constants, no query
+    errors.register(app)
+    guards.register(app)
+    headers.register(app)
+    return app
+
+
+def _add_panels(app: Flask) -> None:
+    """Blocks that later features add to earlier features' pages, and the menu badges (docs/architecture.md)."""
+    from livinglab.accounts import panels as accounts_panels
+    from livinglab.comments import moderation, views as comments_views
+    from livinglab.commitments import panels as commitments_panels
+    from livinglab.notifications import views as notifications_views
+    from livinglab.pieces import panels as pieces_panels
+    from livinglab.results import impact, templating as results_templating
+
     for page, name, build, template, order in (
         ("regency", "scores", impact.regency_scores_panel, "results/_regency_scores.html", 10),
         ("regency", "pieces", pieces_panels.regency_pieces, "pieces/_regency_pieces.html", 20),
@@ -123,14 +139,3 @@ def create_app(overrides: dict | None = None) -> Flask:
     panels.register_badge(app, "notifications", notifications_views.unread_badge)
     panels.register_badge(app, "moderation", moderation.moderation_badge)
     app.context_processor(panels.menu_badges)
-    search_worker.init_app(app)
-    i18n.init_templates(app)
-    app.jinja_env.filters["markdown"] = render_markdown
-    app.jinja_env.globals["page_link_args"] = page_link_args
-    app.jinja_env.globals["error_items"] = error_items
-    app.jinja_env.globals["hidden_fields"] = hidden_fields
-    app.jinja_env.globals["rule_values"] = rule_values  # the numbers pages state; config and constants, no query
-    errors.register(app)
-    guards.register(app)
-    headers.register(app)
-    return app
