@@ -1,6 +1,5 @@
 """Searching pieces: any user input becomes a safe query; results come with snippets and facet counts."""
 
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -18,6 +17,7 @@ from livinglab.regencies.models import Province, Regency
 from livinglab.search import index
 from livinglab.search.analysis import stem_id
 from livinglab.search.documents import plain_text
+from livinglab.search.execution import executor
 from livinglab.search.planner import MAX_CORRECTED, MAX_QUERY, WORD, QueryPlan, fuzzy, plan
 
 POSTINGS_FLOOR = 2_000
@@ -65,36 +65,26 @@ def _filter_query(filters: SearchFilters) -> Query | None:
     return And(terms) if terms else None
 
 
-def facet_table(searcher) -> dict[str, list[tuple[str, ...]]]:
-    """Facet values of every document, read once per searcher (it is rebuilt when the index changes)."""
-    table = getattr(searcher, "_livinglab_facets", None)
-    if table is None:
-        reader, size = searcher.reader(), searcher.doc_count_all()
-        table = {}
-        for name in FACETS:
-            values: list[tuple[str, ...]] = [()] * size
-            for term in reader.lexicon(name):
-                value = term.decode("utf-8")
-                for docnum in reader.postings(name, term).all_ids():
-                    values[docnum] = (*values[docnum], value)
-            table[name] = values
-        searcher._livinglab_facets = table
-    return table
-
-
-def _matching(searcher, query: Query, filters: SearchFilters) -> set[int]:
-    """Document numbers matching the query and the filters (unscored: cheap)."""
-    docs = set(searcher.docs_for_query(query))
+def _matching(searcher, query: Query, filters: SearchFilters) -> int:
+    """The bitmap of the documents matching the query and the filters (unscored: cheap)."""
+    run = executor(searcher, FACETS)
+    docs = run.match(query)
     filter_query = _filter_query(filters)
     if filter_query is not None and docs:
-        docs &= set(searcher.docs_for_query(filter_query))
+        docs &= run.match(filter_query)
     return docs
 
 
-def _run(searcher, query: Query, filters: SearchFilters, limit: int, newest: bool):
-    """The top `limit` documents, by relevance or newest first."""
+def _run(searcher, query: Query, docs: int, filters: SearchFilters, limit: int, newest: bool) -> list[int]:
+    """Document numbers of the top `limit` matches, by relevance or newest first."""
     sortedby = "published" if newest or isinstance(query, Every) else None
-    return searcher.search(query, filter=_filter_query(filters), limit=limit, sortedby=sortedby, reverse=bool(sortedby))
+    if sortedby is None:
+        top = executor(searcher, FACETS).top(query, docs, limit)
+        if top is not None:
+            return top
+    results = searcher.search(query, filter=_filter_query(filters), limit=limit, sortedby=sortedby,
+                              reverse=bool(sortedby))
+    return [hit.docnum for hit in results]
 
 
 def suggest(searcher, words: list[str]) -> str | None:
@@ -165,14 +155,9 @@ def _load(ids: list[int]) -> list[Piece]:
     return [found[i] for i in ids if i in found]
 
 
-def count_facets(searcher, docs: set[int]) -> dict[str, list[tuple[str, int]]]:
+def count_facets(searcher, docs: int) -> dict[str, list[tuple[str, int]]]:
     """How many matching documents carry each facet value, most frequent first."""
-    table, facets = facet_table(searcher), {}
-    for name in FACETS:
-        values = table[name]
-        counts = Counter(value for docnum in docs for value in values[docnum])
-        facets[name] = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return facets
+    return executor(searcher, FACETS).count(docs)
 
 
 @dataclass
@@ -212,9 +197,10 @@ def ask_index(searcher, text: str, filters: SearchFilters, page: int, per_page: 
             words = suggestion.split() if suggestion else words
         else:
             suggestion = None
-    results = _run(searcher, query, filters, page * per_page, newest) if docs else []
-    ids = [int(hit["id"]) for hit in results[(page - 1) * per_page: page * per_page]]
-    return IndexAnswer(ids, len(docs), count_facets(searcher, docs), words, suggestion, corrected, first.ignored)
+    ranked = _run(searcher, query, docs, filters, page * per_page, newest) if docs else []
+    ids = [int(searcher.stored_fields(docnum)["id"]) for docnum in ranked[(page - 1) * per_page: page * per_page]]
+    total = docs.bit_count()
+    return IndexAnswer(ids, total, count_facets(searcher, docs), words, suggestion, corrected, first.ignored)
 
 
 def facet_labels(facets: dict[str, list[tuple[str, int]]]) -> dict[str, dict]:
