@@ -1,5 +1,7 @@
 """Searching pieces: any user input becomes a safe query; results come with snippets and facet counts."""
 
+import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -21,6 +23,7 @@ from livinglab.search.execution import executor
 from livinglab.search.planner import MAX_CORRECTED, MAX_QUERY, WORD, QueryPlan, fuzzy, plan
 
 POSTINGS_FLOOR = 2_000
+_SPLIT = re.compile(f"({WORD.pattern})")
 FACETS = ("kind", "domain", "indicator", "province", "regency", "year", "language")
 
 
@@ -116,25 +119,24 @@ def snippet(text: str, words: list[str], language: str, width: int = 32) -> Mark
     # An affixed word still contains its root (minus a first letter some prefixes swallow), so only
     # words that contain a root's tail are stemmed at all.
     tails = {t[1:] for t in targets if len(t) > 2}
-    tokens = list(WORD.finditer(text))
-    matched: dict[str, bool] = {}
-    for word in {m.group().lower() for m in tokens}:
-        matched[word] = word in targets or (any(tail in word for tail in tails) and stem(word) in targets)
-    hits = [i for i, m in enumerate(tokens) if matched[m.group().lower()]]
+    pieces = _SPLIT.split(text)  # separators at even positions, words at odd ones
+    tokens = pieces[1::2]
     if not tokens:
         return Markup("")
+    contains_tail = re.compile("|".join(re.escape(t) for t in sorted(tails))).search if tails else None
+    marked = {word for word in set(tokens) if (lower := word.lower()) in targets
+              or (contains_tail and contains_tail(lower) and stem(lower) in targets)}
+    hits = [i for i, token in enumerate(tokens) if token in marked]
     start = 0
-    if hits:
-        best = max(hits, key=lambda i: sum(1 for h in hits if i <= h < i + width))
-        start = max(0, min(best - 4, len(tokens) - width))
-    window = tokens[start:start + width]
-    parts, position = [], window[0].start()
-    marked = set(hits)
-    for index_, match in enumerate(window, start):
-        parts.append(str(Markup.escape(text[position:match.start()])))
-        word = str(Markup.escape(match.group()))
-        parts.append(f"<mark>{word}</mark>" if index_ in marked else word)
-        position = match.end()
+    if hits:  # the first hit whose window holds the most hits
+        best = max(range(len(hits)), key=lambda k: bisect_left(hits, hits[k] + width) - k)
+        start = max(0, min(hits[best] - 4, len(tokens) - width))
+    parts = []
+    for position in range(start, min(start + width, len(tokens))):
+        if position > start:
+            parts.append(str(Markup.escape(pieces[2 * position])))
+        word = str(Markup.escape(tokens[position]))
+        parts.append(f"<mark>{word}</mark>" if tokens[position] in marked else word)
     prefix = "… " if start > 0 else ""
     suffix = " …" if start + width < len(tokens) else ""
     html = prefix + "".join(parts) + suffix
