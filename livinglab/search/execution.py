@@ -100,6 +100,12 @@ class Executor:
                 self._terms.popitem(last=False)
         return bits
 
+    def forget_terms(self) -> None:
+        """Drop the cached term bitmaps (the benchmark's cold runs)."""
+        with self._lock:
+            self._terms.clear()
+        self._masks = None
+
     def match(self, query: Query) -> int:
         """The bitmap of the documents a query matches."""
         if isinstance(query, Term):
