@@ -13,7 +13,7 @@ from heapq import nsmallest
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import FilterMatcher
-from whoosh.query import And, Every, Or, Query, Term
+from whoosh.query import And, Every, Or, Phrase, Query, Term
 from whoosh.scoring import BM25FScorer
 
 TERM_CACHE = 2_000  # bitmaps kept per searcher: 2,000 of 12.5 kB each at 100,000 documents
@@ -93,7 +93,9 @@ class Executor:
         for leaf, offset in self.leaves:
             for ids, _ in _blocks(leaf, fieldname, text):
                 docnums.extend(ids if not offset else (offset + i for i in ids))
-        bits = bitmap(docnums) & self.live
+        return self._remember(key, bitmap(docnums) & self.live)
+
+    def _remember(self, key, bits: int) -> int:
         with self._lock:
             self._terms[key] = bits
             if len(self._terms) > TERM_CACHE:
@@ -124,7 +126,16 @@ class Executor:
             return bits
         if isinstance(query, Every):
             return self.live
-        return bitmap(self.searcher.docs_for_query(query)) & self.live  # phrases and anything else
+        return self._other(query)
+
+    def _other(self, query: Query) -> int:
+        """Phrases and anything else, matched by Whoosh once per searcher."""
+        key = ("query", query)
+        with self._lock:
+            bits = self._terms.get(key)
+        if bits is None:
+            bits = self._remember(key, bitmap(self.searcher.docs_for_query(query)) & self.live)
+        return bits
 
     def masks(self) -> dict[str, dict[str, int]]:
         """Facet → value → bitmap of the documents carrying it."""
@@ -143,10 +154,10 @@ class Executor:
         return facets
 
     def rankable(self, query: Query) -> bool:
-        """Whether `scores` reproduces Whoosh's scores for this query (Term/And/Or trees without boosts)."""
+        """Whether `scores` reproduces Whoosh's scores for this query (Term/Phrase/And/Or trees without boosts)."""
         if query.boost != 1:
             return False
-        if isinstance(query, Term):
+        if isinstance(query, Term | Phrase):
             return True
         return isinstance(query, And | Or) and getattr(query, "scale", None) is None and all(
             self.rankable(sub) for sub in query.subqueries)
@@ -160,7 +171,7 @@ class Executor:
                                           for d in range(reader.doc_count_all())]
         return table
 
-    def _term_scores(self, fieldname: str, text: str, boost: float) -> dict[int, float]:
+    def _term_scores(self, fieldname: str, text: str) -> dict[int, float]:
         scores: dict[int, float] = {}
         for position, (leaf, offset) in enumerate(self.leaves):
             if (fieldname, text) not in leaf.reader():
@@ -181,7 +192,10 @@ class Executor:
     def scores(self, query: Query) -> dict[int, float]:
         """Document → score, for the documents the (rankable) query matches, as Whoosh's matchers add them."""
         if isinstance(query, Term):
-            return self._term_scores(query.fieldname, query.text, query.boost)
+            return self._term_scores(query.fieldname, query.text)
+        if isinstance(query, Phrase):  # Whoosh scores a phrase as the intersection of its words
+            parts = [self._term_scores(query.fieldname, word) for word in query.words]
+            return {d: sum(part[d] for part in parts) for d in members(self._other(query))}
         parts = [self.scores(sub) for sub in query.subqueries]
         if isinstance(query, And):
             common = set(parts[0]).intersection(*parts[1:])
