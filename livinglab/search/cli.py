@@ -13,10 +13,20 @@ cli = AppGroup("search", help="The search index.")
 
 @cli.command("rebuild")
 def rebuild() -> None:
-    """Recreate the whole index from the database (with a progress bar)."""
+    """Recreate the whole index from the database (a progress bar on a terminal, percentage lines in a log)."""
     total = len(index.published_ids())
-    with click.progressbar(length=total, label="Indexing published pieces") as bar:
-        count = index.rebuild(progress=bar.update)
+    if sys.stdout.isatty():
+        with click.progressbar(length=total, label="Indexing published pieces") as bar:
+            count = index.rebuild(progress=bar.update)
+    else:
+        done = 0
+
+        def report(batch: int) -> None:
+            nonlocal done
+            done += batch
+            click.echo(f"Indexed {done}/{total} pieces ({done * 100 // max(total, 1)}%)")
+
+        count = index.rebuild(progress=report)
     click.echo(f"Index rebuilt: {count} pieces.")
 
 

@@ -1,6 +1,7 @@
 """Searching pieces: any user input becomes a safe query; results come with snippets and facet counts."""
 
-from collections import Counter
+import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -18,11 +19,13 @@ from livinglab.regencies.models import Province, Regency
 from livinglab.search import index
 from livinglab.search.analysis import stem_id
 from livinglab.search.documents import plain_text
+from livinglab.search.execution import bitmap, executor, members
 from livinglab.search.expansion import word_query
 from livinglab.search.partial import Partial, partial_matches, widen
 from livinglab.search.planner import MAX_CORRECTED, MAX_QUERY, WORD, QueryPlan, fuzzy, plan
 
 POSTINGS_FLOOR = 2_000
+_SPLIT = re.compile(f"({WORD.pattern})")
 FACETS = ("kind", "domain", "indicator", "province", "regency", "year", "language")
 
 
@@ -70,36 +73,26 @@ def _filter_query(filters: SearchFilters) -> Query | None:
     return And(terms) if terms else None
 
 
-def facet_table(searcher) -> dict[str, list[tuple[str, ...]]]:
-    """Facet values of every document, read once per searcher (it is rebuilt when the index changes)."""
-    table = getattr(searcher, "_livinglab_facets", None)
-    if table is None:
-        reader, size = searcher.reader(), searcher.doc_count_all()
-        table = {}
-        for name in FACETS:
-            values: list[tuple[str, ...]] = [()] * size
-            for term in reader.lexicon(name):
-                value = term.decode("utf-8")
-                for docnum in reader.postings(name, term).all_ids():
-                    values[docnum] = (*values[docnum], value)
-            table[name] = values
-        searcher._livinglab_facets = table
-    return table
-
-
-def _matching(searcher, query: Query, filters: SearchFilters) -> set[int]:
-    """Document numbers matching the query and the filters (unscored: cheap)."""
-    docs = set(searcher.docs_for_query(query))
+def _matching(searcher, query: Query, filters: SearchFilters) -> int:
+    """The bitmap of the documents matching the query and the filters (unscored: cheap)."""
+    run = executor(searcher, FACETS)
+    docs = run.match(query)
     filter_query = _filter_query(filters)
     if filter_query is not None and docs:
-        docs &= set(searcher.docs_for_query(filter_query))
+        docs &= run.match(filter_query)
     return docs
 
 
-def _run(searcher, query: Query, filters: SearchFilters, limit: int, newest: bool):
-    """The top `limit` documents, by relevance or newest first."""
+def _run(searcher, query: Query, docs: int, filters: SearchFilters, limit: int, newest: bool) -> list[int]:
+    """Document numbers of the top `limit` matches, by relevance or newest first."""
     sortedby = "published" if newest or isinstance(query, Every) else None
-    return searcher.search(query, filter=_filter_query(filters), limit=limit, sortedby=sortedby, reverse=bool(sortedby))
+    if sortedby is None:
+        top = executor(searcher, FACETS).top(query, docs, limit)
+        if top is not None:
+            return top
+    results = searcher.search(query, filter=_filter_query(filters), limit=limit, sortedby=sortedby,
+                              reverse=bool(sortedby))
+    return [hit.docnum for hit in results]
 
 
 def suggest(searcher, words: list[str]) -> str | None:
@@ -131,25 +124,24 @@ def snippet(text: str, words: list[str], language: str, width: int = 32) -> Mark
     # An affixed word still contains its root (minus a first letter some prefixes swallow), so only
     # words that contain a root's tail are stemmed at all.
     tails = {t[1:] for t in targets if len(t) > 2}
-    tokens = list(WORD.finditer(text))
-    matched: dict[str, bool] = {}
-    for word in {m.group().lower() for m in tokens}:
-        matched[word] = word in targets or (any(tail in word for tail in tails) and stem(word) in targets)
-    hits = [i for i, m in enumerate(tokens) if matched[m.group().lower()]]
+    pieces = _SPLIT.split(text)  # separators at even positions, words at odd ones
+    tokens = pieces[1::2]
     if not tokens:
         return Markup("")
+    contains_tail = re.compile("|".join(re.escape(t) for t in sorted(tails))).search if tails else None
+    marked = {word for word in set(tokens) if (lower := word.lower()) in targets
+              or (contains_tail and contains_tail(lower) and stem(lower) in targets)}
+    hits = [i for i, token in enumerate(tokens) if token in marked]
     start = 0
-    if hits:
-        best = max(hits, key=lambda i: sum(1 for h in hits if i <= h < i + width))
-        start = max(0, min(best - 4, len(tokens) - width))
-    window = tokens[start:start + width]
-    parts, position = [], window[0].start()
-    marked = set(hits)
-    for index_, match in enumerate(window, start):
-        parts.append(str(Markup.escape(text[position:match.start()])))
-        word = str(Markup.escape(match.group()))
-        parts.append(f"<mark>{word}</mark>" if index_ in marked else word)
-        position = match.end()
+    if hits:  # the first hit whose window holds the most hits
+        best = max(range(len(hits)), key=lambda k: bisect_left(hits, hits[k] + width) - k)
+        start = max(0, min(hits[best] - 4, len(tokens) - width))
+    parts = []
+    for position in range(start, min(start + width, len(tokens))):
+        if position > start:
+            parts.append(str(Markup.escape(pieces[2 * position])))
+        word = str(Markup.escape(tokens[position]))
+        parts.append(f"<mark>{word}</mark>" if tokens[position] in marked else word)
     prefix = "… " if start > 0 else ""
     suffix = " …" if start + width < len(tokens) else ""
     html = prefix + "".join(parts) + suffix
@@ -170,14 +162,9 @@ def _load(ids: list[int]) -> list[Piece]:
     return [found[i] for i in ids if i in found]
 
 
-def count_facets(searcher, docs: set[int]) -> dict[str, list[tuple[str, int]]]:
+def count_facets(searcher, docs: int) -> dict[str, list[tuple[str, int]]]:
     """How many matching documents carry each facet value, most frequent first."""
-    table, facets = facet_table(searcher), {}
-    for name in FACETS:
-        values = table[name]
-        counts = Counter(value for docnum in docs for value in values[docnum])
-        facets[name] = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return facets
+    return executor(searcher, FACETS).count(docs)
 
 
 @dataclass
@@ -240,17 +227,20 @@ def ask_index(searcher, text: str, filters: SearchFilters, page: int, per_page: 
     first = planned(searcher, text)
     query, words, docs, suggestion, corrected = _correct(searcher, first, filters)
     partials = []
-    if first.parts and (corrected or len(docs) < per_page):
+    if first.parts and (corrected or docs.bit_count() < per_page):
         widened = widen(searcher, first.parts, _corrections(first, suggestion))
-        partials = partial_matches(searcher, widened, _filter_query(filters), set() if corrected else docs)
-        docs = set() if corrected and partials else docs
-    shown = docs | {p.docnum for p in partials}
-    results = _run(searcher, query, filters, page * per_page, newest) if docs else []
+        exclude = set() if corrected else set(members(docs))
+        partials = partial_matches(searcher, widened, _filter_query(filters), exclude)
+        docs = 0 if corrected and partials else docs
+    shown = docs | bitmap(p.docnum for p in partials)
+    ranked = _run(searcher, query, docs, filters, page * per_page, newest) if docs else []
     by_id = {int(searcher.stored_fields(p.docnum)["id"]): p for p in partials}
-    ids = [*(int(hit["id"]) for hit in results), *by_id][(page - 1) * per_page: page * per_page]
-    return IndexAnswer(ids, len(shown), count_facets(searcher, shown), words, suggestion, corrected, first.ignored,
+    full_ids = [int(searcher.stored_fields(docnum)["id"]) for docnum in ranked]
+    ids = [*full_ids, *by_id][(page - 1) * per_page: page * per_page]
+    return IndexAnswer(ids, shown.bit_count(), count_facets(searcher, shown), words, suggestion, corrected,
+                       first.ignored,
                        partial={i: by_id[i] for i in ids if i in by_id}, used=first.words if first.shortened else [],
-                       full_total=len(docs))
+                       full_total=docs.bit_count())
 
 
 def facet_labels(facets: dict[str, list[tuple[str, int]]]) -> dict[str, dict]:

@@ -24,3 +24,13 @@ def test_rebuild_recreates_the_index(runner, make_piece):
     result = runner.invoke(args=["search", "rebuild"])
     assert result.exit_code == 0 and "3" in result.output
     assert index.indexed_ids() == pieces
+
+
+def test_rebuild_reports_progress_in_a_log(runner, make_piece, monkeypatch):
+    monkeypatch.setattr(index, "BATCH", 2)
+    for _ in range(3):
+        make_piece()
+    result = runner.invoke(args=["search", "rebuild"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[:2] == ["Indexed 2/3 pieces (66%)", "Indexed 3/3 pieces (100%)"]

@@ -100,3 +100,16 @@ def test_healthz_reports_index_and_queue(client, make_piece):
     make_piece()
     search = client.get("/healthz").json["search"]
     assert search == {"status": "ok", "documents": 1, "queue": 0, "oldest_queued_seconds": None}
+
+
+def test_cached_term_sets_follow_the_index(make_piece):
+    """The per-searcher caches never hide a publish, an edit or an unpublish from the next search."""
+    first = make_piece(title="Kanal pengaduan warga")
+    assert [h.piece.id for h in search_pieces("pengaduan", SearchFilters()).hits] == [first.id]
+    second = make_piece(title="Pengaduan daring terpadu")
+    found = search_pieces("pengaduan", SearchFilters(kind=second.kind.value))
+    assert {h.piece.id for h in found.hits} == {first.id, second.id} and found.total == 2
+    assert dict(found.facets["kind"])[second.kind.value] == 2
+    first.title, first.status = "Kanal aspirasi warga", PieceStatus.DRAFT
+    db.session.commit()
+    assert [h.piece.id for h in search_pieces("pengaduan", SearchFilters()).hits] == [second.id]
