@@ -109,7 +109,9 @@ def test_the_page_says_which_words_a_long_query_used(client, make_piece):
     text = "bagaimana cara mengurus izin usaha di kabupaten secara daring dengan cepat dan mudah sekali tanpa antre"
     html = client.get("/search", query_string={"q": text}).text
     used = html.split('id="search-used"')[1].split("</p>")[0]
-    assert "izin" in used and "usaha" in used and "daring" in used and "antre" not in used
+    kept, left_out = used.split('id="search-ignored"')
+    assert "izin" in kept and "usaha" in kept and "daring" in kept and "antre" not in kept
+    assert "antre" in left_out and html.count('class="notice"') == 1  # one notice says both
 
 
 def test_a_long_query_keeps_or_leaves_a_recognised_phrase_whole():
