@@ -8,6 +8,8 @@ from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, format_time, get_locale
 from flask_login import current_user
 
+from livinglab.clock import as_utc
+
 LANGUAGE_COOKIE = "lang"
 VISITOR_CHOICE = "visitor_language"  # session key: the language a visitor picked before signing in
 
@@ -61,9 +63,7 @@ def machine_time(value: date | datetime | None) -> str:
         return ""
     if not isinstance(value, datetime):
         return value.isoformat()
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return as_utc(value).astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def score(value, signed: bool = False) -> str:

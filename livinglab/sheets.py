@@ -21,6 +21,8 @@ from flask_babel import gettext as _
 from openpyxl import load_workbook
 from werkzeug.datastructures import FileStorage
 
+from livinglab.i18n import filesize
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DELIMITERS = (",", ";", "\t")  # Excel writes ";" where the decimal separator is a comma, as in Indonesia
 MAX_COLUMNS = 250
@@ -48,7 +50,7 @@ def read_upload(upload: FileStorage | None, limit: int) -> tuple[str, bytes]:
         raise SheetError(_("Choose a CSV or XLSX file."))
     content = upload.read(limit + 1)
     if len(content) > limit:
-        raise SheetError(_("The file is larger than %(mb)d MB.", mb=limit // (1024 * 1024)))
+        raise SheetError(_("The file is larger than %(size)s.", size=filesize(limit)))
     return upload.filename, content
 
 

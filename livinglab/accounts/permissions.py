@@ -7,12 +7,12 @@ from flask_login import current_user
 
 from livinglab.accounts.models import SignIn, User
 from livinglab.extensions import db
-from livinglab.roles import Role
+from livinglab.roles import Role, is_active_coordinator
 
 
 def can_manage_users(user: User) -> bool:
     """Coordinators and admins open the user administration."""
-    return bool(user.is_authenticated and user.is_active and user.is_coordinator)
+    return is_active_coordinator(user)
 
 
 def can_edit_user(actor: User, target: User) -> bool:

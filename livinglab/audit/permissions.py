@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from livinglab.roles import is_active_coordinator
+
 if TYPE_CHECKING:
     from livinglab.accounts.models import User
 
 
 def can_view_audit(user: User) -> bool:
     """Coordinators and admins read the audit log."""
-    return bool(user.is_authenticated and user.is_active and user.is_coordinator)
+    return is_active_coordinator(user)

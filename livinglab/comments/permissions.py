@@ -9,15 +9,12 @@ from livinglab.accounts.models import User
 from livinglab.comments.models import Comment, CommentBlock
 from livinglab.comments.subjects import ThreadSubject, can_view_subject, is_closed, subject_of
 from livinglab.extensions import db
-
-
-def _active(user: User) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
+from livinglab.roles import is_active_coordinator, is_active_user
 
 
 def is_blocked(user: User) -> bool:
     """Blocked from commenting by a coordinator (read once per request)."""
-    if not _active(user):
+    if not is_active_user(user):
         return False
     known = g.setdefault("comment_blocks", {})
     if user.id not in known:
@@ -27,12 +24,12 @@ def is_blocked(user: User) -> bool:
 
 def can_comment(user: User, subject: ThreadSubject) -> bool:
     """Signed-in, unblocked users who can see the piece or commitment, unless the piece is archived."""
-    return _active(user) and can_view_subject(user, subject) and not is_closed(subject) and not is_blocked(user)
+    return is_active_user(user) and can_view_subject(user, subject) and not is_closed(subject) and not is_blocked(user)
 
 
 def can_moderate_thread(user: User, subject: ThreadSubject) -> bool:
     """Coordinators moderate every thread; officials moderate the threads of their own regency."""
-    if not _active(user):
+    if not is_active_user(user):
         return False
     return user.is_coordinator or (user.is_official and user.regency_code == subject.regency_code)
 
@@ -49,26 +46,26 @@ def can_restore_comment(user: User, comment: Comment) -> bool:
 
 def can_edit_comment(user: User, comment: Comment) -> bool:
     """Authors edit their own comment while it is shown and they are not blocked."""
-    return _active(user) and comment.author_id == user.id and comment.is_visible and not is_blocked(user)
+    return is_active_user(user) and comment.author_id == user.id and comment.is_visible and not is_blocked(user)
 
 
 def can_delete_comment(user: User, comment: Comment) -> bool:
-    return _active(user) and comment.author_id == user.id and not comment.is_deleted
+    return is_active_user(user) and comment.author_id == user.id and not comment.is_deleted
 
 
 def can_flag_comment(user: User, comment: Comment) -> bool:
     """Anyone signed in, on someone else's comment that is still shown."""
-    return _active(user) and comment.author_id != user.id and comment.is_visible
+    return is_active_user(user) and comment.author_id != user.id and comment.is_visible
 
 
 def can_see_hidden_text(user: User, comment: Comment) -> bool:
     """A hidden comment stays readable in full for its author and its moderators."""
-    return _active(user) and (comment.author_id == user.id or can_hide_comment(user, comment))
+    return is_active_user(user) and (comment.author_id == user.id or can_hide_comment(user, comment))
 
 
 def can_review_flags(user: User) -> bool:
     """The moderation queue and comment blocks belong to coordinators (and admins)."""
-    return _active(user) and user.is_coordinator
+    return is_active_coordinator(user)
 
 
 def load_comment(comment_id: int, predicate: Callable[[User, Comment], bool]) -> Comment:

@@ -102,7 +102,9 @@ def _quoted(comment: Comment) -> str:
 
 
 def discussion_panel(subject: ThreadSubject, user: User) -> Mapping[str, Discussion]:
-    """Panel of the piece and commitment pages: the thread under them (see `livinglab/panels.py`)."""
+    """Panel of the piece and commitment pages: the thread under them (see `livinglab/panels.py`). Unlike other
+    builders it reads the request: the comment being replied to or edited (query string), and a refused form
+    that `_post` re-renders the page with."""
     return {"thread": discussion(subject, user)}
 
 

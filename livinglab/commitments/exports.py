@@ -7,7 +7,6 @@ second sheet giving each key's label and meaning in the reader's language.
 import io
 from collections.abc import Iterable
 
-from flask import current_app
 from flask_babel import gettext as _, ngettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -15,6 +14,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
+from livinglab import rules
 from livinglab.commitments.models import Commitment
 from livinglab.evaluations.models import Evaluation
 from livinglab.extensions import db
@@ -43,7 +43,7 @@ def columns() -> list[tuple[str, str, str]]:
             _("At risk"),
             ngettext("true when marked at risk, a milestone is late, or no progress was reported for %(num)d day.",
                      "true when marked at risk, a milestone is late, or no progress was reported for %(num)d days.",
-                     current_app.config["STALE_AFTER_DAYS"]),
+                     rules.stale_after().days),
         ),
         ("percent", _("Percent complete"), _("Latest reported progress, a whole number from 0 to 100.")),
         ("starts_on", _("Start date"), _("Date the commitment starts (YYYY-MM-DD).")),

@@ -5,6 +5,7 @@ from typing import Any
 
 from livinglab.accounts.models import User
 from livinglab.commitments import evidence, queries
+from livinglab.commitments.permissions import can_create_commitment
 from livinglab.indicators.models import Indicator
 from livinglab.pieces.models import Piece, PieceStatus
 from livinglab.regencies.models import Regency
@@ -29,7 +30,9 @@ def person_commitments(person: User, user: object) -> Mapping[str, Any]:
 
 
 def piece_replications(piece: Piece, user: object) -> Mapping[str, Any] | None:
-    """A published piece: the regencies replicating it, each with its commitment's status."""
+    """A published piece: the regencies replicating it, each with its commitment's status, and whether this
+    user may commit to replicate it (an official of another regency)."""
     if piece.status is not PieceStatus.PUBLISHED:
         return None
-    return {"adopters": queries.replications(piece.id)}
+    can_replicate = can_create_commitment(user) and user.regency_code != piece.regency_code
+    return {"adopters": queries.replications(piece.id), "can_replicate": can_replicate}

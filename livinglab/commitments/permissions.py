@@ -8,6 +8,7 @@ from flask_login import current_user
 from livinglab.accounts.models import User
 from livinglab.commitments.models import Commitment, CommitmentStatus
 from livinglab.commitments.queries import commitment_for_page
+from livinglab.roles import is_active_coordinator, is_active_user
 
 S = CommitmentStatus
 # Allowed moves; who may make them is decided by `can_change_status`.
@@ -24,10 +25,6 @@ TRANSITIONS: dict[CommitmentStatus, set[CommitmentStatus]] = {
 COORDINATOR_MOVES = {(S.ACHIEVED, S.VERIFIED), (S.ACHIEVED, S.IN_PROGRESS)}
 
 
-def _active(user: User) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
-
-
 def can_view_commitment(user: User, commitment: Commitment) -> bool:
     """Commitments are public promises: anyone may read them."""
     return True
@@ -35,11 +32,11 @@ def can_view_commitment(user: User, commitment: Commitment) -> bool:
 
 def can_create_commitment(user: User) -> bool:
     """Officials commit on behalf of their own regency."""
-    return _active(user) and user.is_official and user.regency_code is not None
+    return is_active_user(user) and user.is_official and user.regency_code is not None
 
 
 def is_regency_official(user: User, commitment: Commitment) -> bool:
-    return _active(user) and user.is_official and user.regency_code == commitment.regency_code
+    return is_active_user(user) and user.is_official and user.regency_code == commitment.regency_code
 
 
 def can_record_progress(user: User, commitment: Commitment) -> bool:
@@ -53,7 +50,7 @@ can_edit_commitment = can_record_progress
 
 def can_verify_commitment(user: User, commitment: Commitment) -> bool:
     """Coordinators (and admins) confirm the evidence of an achieved commitment."""
-    return _active(user) and user.is_coordinator and commitment.status is S.ACHIEVED
+    return is_active_coordinator(user) and commitment.status is S.ACHIEVED
 
 
 def can_change_status(user: User, commitment: Commitment, to: CommitmentStatus) -> bool:
@@ -64,7 +61,7 @@ def can_change_status(user: User, commitment: Commitment, to: CommitmentStatus) 
     if to is S.VERIFIED:
         return can_verify_commitment(user, commitment)
     if (commitment.status, to) in COORDINATOR_MOVES:
-        return _active(user) and user.is_coordinator
+        return is_active_coordinator(user)
     return is_regency_official(user, commitment)
 
 
@@ -75,7 +72,7 @@ def allowed_statuses(user: User, commitment: Commitment) -> list[CommitmentStatu
 
 def can_import_progress(user: User) -> bool:
     """Bulk progress imports and the dashboard belong to coordinators."""
-    return _active(user) and user.is_coordinator
+    return is_active_coordinator(user)
 
 
 can_view_dashboard = can_import_progress
@@ -83,7 +80,7 @@ can_view_dashboard = can_import_progress
 
 def can_record_historical_commitment(user: User) -> bool:
     """Coordinators may record a commitment made before its due year's results were known, after the fact."""
-    return _active(user) and user.is_coordinator
+    return is_active_coordinator(user)
 
 
 def load_commitment(commitment_id: int, predicate: Callable[[User, Commitment], bool]) -> Commitment:

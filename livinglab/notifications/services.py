@@ -12,6 +12,7 @@ from flask_babel import force_locale, gettext as _, lazy_gettext as _l, ngettext
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
+from livinglab import rules
 from livinglab.accounts.models import EmailFrequency, User
 from livinglab.clock import utcnow
 from livinglab.extensions import db
@@ -145,7 +146,7 @@ def describe(notification: Notification) -> str:
     if kind is NotificationKind.REMINDER and notification.detail == "overdue":
         return _("“%(title)s” is past its due date", **values)
     if kind is NotificationKind.REMINDER:
-        days = current_app.config["REMINDER_DAYS_AHEAD"]
+        days = rules.reminder_window().days
         return ngettext("A milestone of “%(title)s” is due within %(num)d day",
                         "A milestone of “%(title)s” is due within %(num)d days", days, **values)
     status = STATUS_LABELS.get(notification.detail, notification.detail)

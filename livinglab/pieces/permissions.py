@@ -8,20 +8,17 @@ from flask_login import current_user
 from livinglab.accounts.models import User
 from livinglab.pieces.models import Piece, PieceStatus
 from livinglab.pieces.queries import piece_for_page
-
-
-def _active(user: User) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
+from livinglab.roles import is_active_user
 
 
 def can_create_piece(user: User) -> bool:
     """Officials write for their own regency; peers, coordinators and visitors do not."""
-    return _active(user) and user.is_official and user.regency_code is not None
+    return is_active_user(user) and user.is_official and user.regency_code is not None
 
 
 def can_edit_regency_pieces(user: User, regency_code: str) -> bool:
     """Officials of the regency, coordinators and admins may edit its pieces and see its drafts."""
-    if not _active(user):
+    if not is_active_user(user):
         return False
     return user.is_coordinator or (user.is_official and user.regency_code == regency_code)
 

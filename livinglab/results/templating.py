@@ -36,9 +36,9 @@ def crosswalk_readings(judgement: Judgement) -> str:
 
 def commitment_outcome(commitment: Commitment, user: object) -> Mapping[str, Any]:
     """Panel of the commitment page: its judgements, oldest first, or what it waits for when not judged yet."""
-    judgements = judgements_of(commitment)
+    judged = commitment.promises_judgement and commitment.outcome is not None
     waiting = commitment.promises_judgement and not commitment.outcome
-    return {"judgements": judgements, "current": judgements[-1] if judgements else None,
+    return {"judgements": judgements_of(commitment) if judged else [],
             "promise": judgement_promise(commitment) if waiting else ""}
 
 

@@ -132,7 +132,18 @@ def test_regency_drafts_panel_only_for_those_who_may_edit(client, make_user, mak
     url = f"/regencies/{official.regency_code}"
     assert "Draf belum terbit" not in client.get(url).get_data(as_text=True)
     assert "Draf belum terbit" not in login_as(make_user("peer")).get(url).get_data(as_text=True)
+    assert "Draf belum terbit" not in login_as(make_user("official")).get(url).get_data(as_text=True)  # elsewhere
     assert "Draf belum terbit" in login_as(official).get(url).get_data(as_text=True)
+
+
+def test_the_replicate_button_shows_only_to_officials_of_another_regency(client, make_user, make_piece, login_as):
+    author = make_user("official")
+    piece = make_piece(author=author, title="Praktik untuk ditiru")
+    url, button = f"/pieces/{piece.id}/{piece.slug}", "/commitments/new?source="
+    assert button in login_as(make_user("official")).get(url).get_data(as_text=True)
+    for refused in (make_user("peer"), make_user("official", regency=author.regency),
+                    make_user("official", regency_code=None), make_user("coordinator")):
+        assert button not in login_as(refused).get(url).get_data(as_text=True), refused.role
 
 
 def test_indicator_and_person_pages_show_their_panels(client, make_user, make_indicator, make_piece, make_commitment):
