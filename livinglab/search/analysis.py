@@ -6,6 +6,7 @@ behind an LRU cache because the stemmer is slow and the vocabulary is small.
 """
 
 import csv
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from whoosh.support.charset import accent_map
 
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "content" / "search"
 WORD_PATTERN = r"[^\W_]+(?:[-'][^\W_]+)*"
+WORD = re.compile(WORD_PATTERN)
 MIN_STEM_LENGTH = 2
 
 
@@ -25,6 +27,7 @@ def _stopwords() -> frozenset[str]:
 
 
 STOPWORDS_ID = _stopwords()
+STOPWORDS = STOPWORDS_ID | STOP_WORDS  # a query word that is a stop word in either language is skipped
 _STEMMER = StemmerFactory().create_stemmer()
 
 
@@ -59,11 +62,19 @@ def english_analyzer():
 def spelling_analyzer():
     """Plain lower-cased words: the vocabulary for "did you mean" and typo-tolerant retries."""
     return RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter(
-        stoplist=STOPWORDS_ID | STOP_WORDS, minsize=3)
+        stoplist=STOPWORDS, minsize=3)
+
+
+def content_rows(name: str) -> list[dict[str, str]]:
+    """The rows of an editable CSV in `content/search/`, cells trimmed and lower-cased (none when it is absent)."""
+    path = CONTENT_DIR / name
+    if not path.exists():
+        return []
+    with open(path, newline="", encoding="utf-8") as handle:
+        return [{k: (v or "").strip().lower() for k, v in row.items() if k} for row in csv.DictReader(handle)]
 
 
 @lru_cache(maxsize=1)
 def synonyms() -> dict[str, str]:
     """Acronym or word → expansion, from `content/search/synonyms.csv` (editable data)."""
-    with open(CONTENT_DIR / "synonyms.csv", newline="", encoding="utf-8") as handle:
-        return {row["term"].strip().lower(): row["expansion"].strip().lower() for row in csv.DictReader(handle)}
+    return {row["term"]: row["expansion"] for row in content_rows("synonyms.csv") if row.get("term")}

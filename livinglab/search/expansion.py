@@ -11,11 +11,11 @@ from functools import lru_cache
 
 from whoosh.query import And, Or, Query, Term
 
-from livinglab.search.analysis import english_analyzer, indonesian_analyzer, stem_id, synonyms
-from livinglab.search.vocabulary import STOPWORDS, bilingual, key, longest_key, spellings
+from livinglab.search.analysis import STOPWORDS, english_analyzer, indonesian_analyzer, stem_id, synonyms
+from livinglab.search.vocabulary import bilingual, key, longest_key, spellings
 
 _CODE = re.compile(r"^[A-Za-z]\d{1,3}$")  # indicator codes such as I45 or P05
-_ID, _EN = indonesian_analyzer(), english_analyzer()
+ID_ANALYZER, _EN = indonesian_analyzer(), english_analyzer()
 
 
 def tokens(analyzer, text: str) -> list[str]:
@@ -28,7 +28,7 @@ def _all_of(terms: list[Query]) -> Query | None:
 
 def indonesian(text: str) -> Query | None:
     """Every Indonesian root of `text`, each in the title or the text (a phrase as all of its words)."""
-    return _all_of([Or([Term("title", root), Term("text", root)]) for root in dict.fromkeys(tokens(_ID, text))])
+    return _all_of([Or([Term("title", root), Term("text", root)]) for root in dict.fromkeys(tokens(ID_ANALYZER, text))])
 
 
 def english(text: str) -> Query | None:
@@ -51,7 +51,7 @@ def word_query(word: str) -> Query | None:
     if len(word) < 2 or lower in STOPWORDS:
         return None
     clauses: list[Query] = []
-    for stem in dict.fromkeys(s for form in _spelled(lower) for s in tokens(_ID, form)):
+    for stem in dict.fromkeys(s for form in _spelled(lower) for s in tokens(ID_ANALYZER, form)):
         clauses += [Term("title", stem), Term("text", stem)]
     for stem in tokens(_EN, word):
         clauses += [Term("title_en", stem), Term("text_en", stem)]

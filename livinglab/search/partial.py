@@ -11,9 +11,9 @@ words, MAX_NEIGHBOURS neighbours each), so a typo still finds pieces when a quer
 import math
 from dataclasses import dataclass
 
-from whoosh.query import And, Or, Query, Term
+from whoosh.query import Or, Query, Term
 
-from livinglab.search.planner import MAX_FUZZY
+from livinglab.search.planner import MAX_FUZZY, estimated_pieces, similar_words
 
 PARTIAL_CANDIDATES = 200
 MAX_NEIGHBOURS = 8
@@ -45,13 +45,8 @@ class Partial:
 
 
 def _frequency(searcher, query: Query) -> int:
-    """About how many pieces match `query`: a term's count, the fewest of an And or phrase, the most of an Or."""
-    if isinstance(query, Term):
-        return searcher.doc_frequency(query.fieldname, query.text)
-    counts = [_frequency(searcher, sub) for sub in query.children()]
-    if not counts:  # a phrase: no more pieces than its rarest word
-        return min((searcher.doc_frequency(name, text) for name, text in query.iter_all_terms()), default=0)
-    return min(counts) if isinstance(query, And) else max(counts)
+    """About how many pieces match `query` (the planner's estimate, from document frequencies)."""
+    return estimated_pieces(query, lambda term: searcher.doc_frequency(term.fieldname, term.text))
 
 
 def _weight(frequency: int, total: int) -> float:
@@ -63,7 +58,7 @@ def _weight(frequency: int, total: int) -> float:
 def _neighbours(searcher, word: str) -> list[str]:
     """Indexed words one or two edits from `word` that are more common than it (at most MAX_NEIGHBOURS)."""
     own = searcher.doc_frequency("words", word)
-    near = searcher.reader().terms_within("words", word, 2 if len(word) > 6 else 1, prefix=1)
+    near = similar_words(searcher.reader(), word)
     common = [term for term in near if term != word and searcher.doc_frequency("words", term) > 2 * own]
     return sorted(common, key=lambda term: -searcher.doc_frequency("words", term))[:MAX_NEIGHBOURS]
 

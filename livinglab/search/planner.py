@@ -19,17 +19,14 @@ from dataclasses import dataclass, field
 
 from whoosh.query import And, Every, Or, Phrase, Query, Term
 
-from livinglab.search.analysis import indonesian_analyzer
-from livinglab.search.expansion import indonesian, parts, tokens, word_query
-from livinglab.search.vocabulary import STOPWORDS
+from livinglab.search.analysis import STOPWORDS, WORD
+from livinglab.search.expansion import ID_ANALYZER, indonesian, parts, tokens, word_query
 
 MAX_QUERY = 200
 MAX_WORDS = 6
 MAX_CORRECTED = 2
 MAX_FUZZY = 2
-WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 _PHRASE = re.compile(r'"([^"]+)"')
-_ID = indonesian_analyzer()
 _OPERATORS = ("AND", "OR", "NOT")
 
 
@@ -50,17 +47,17 @@ class QueryPlan:
 
 
 def _phrase_query(phrase: str) -> Query | None:
-    roots = tokens(_ID, phrase)
+    roots = tokens(ID_ANALYZER, phrase)
     if len(roots) < 2:
         return indonesian(phrase)
     return Or([Phrase("title", roots), Phrase("text", roots)])
 
 
-def _pieces(query: Query, cost: Callable[[Query], int]) -> int:
+def estimated_pieces(query: Query, cost: Callable[[Query], int]) -> int:
     """About how many pieces match `query`: a term's count, the fewest of an And or phrase, the most of an Or."""
     if isinstance(query, Term):
         return cost(query)
-    counts = [_pieces(sub, cost) for sub in query.children()]
+    counts = [estimated_pieces(sub, cost) for sub in query.children()]
     if not counts:  # a phrase: no more pieces than its rarest word
         return min((cost(Term(name, text)) for name, text in query.iter_all_terms()), default=0)
     return min(counts) if isinstance(query, And) else max(counts)
@@ -69,7 +66,7 @@ def _pieces(query: Query, cost: Callable[[Query], int]) -> int:
 def _informative(found: list[tuple[Query, list[str]]], room: int, cost: Callable[[Query], int]) -> list:
     """The parts to keep, at most `room` words together: the rarest known ones first (a part the index
     does not know at all last), returned in typed order; a recognised phrase is kept or left whole."""
-    prices = [_pieces(query, cost) for query, _ in found]
+    prices = [estimated_pieces(query, cost) for query, _ in found]
     chosen, used = set(), 0
     for n in sorted(range(len(found)), key=lambda n: (prices[n] == 0, prices[n], n)):
         if used + len(found[n][1]) <= room:
@@ -139,6 +136,30 @@ def plan(text: str, cost: Callable[[Query], int] | None = None, budget: int = 0)
     return QueryPlan(query, all_words, ignored, left_out, found, shortened)
 
 
+MAX_TYPO_LENGTH = 24  # a longer "word" is no typo of a real one, and a vocabulary walk grows with the length
+SIMILAR_CACHE = 2_000  # words per reader whose neighbours are kept
+
+
+def edit_distance(word: str) -> int:
+    """How many edits a typo may be from its word: one in a word of up to six letters, two in a longer one,
+    none (no lookup) past MAX_TYPO_LENGTH."""
+    return 0 if len(word) > MAX_TYPO_LENGTH else 2 if len(word) > 6 else 1
+
+
+def similar_words(reader, word: str) -> list[str]:
+    """Indexed words (the "words" field) within `edit_distance` of `word`, walked once per reader: "did you
+    mean", the typo retry and partial matches ask for the same word, and a commit brings a new reader."""
+    word = word.lower()
+    if not edit_distance(word):
+        return []
+    cache = getattr(reader, "_livinglab_similar", None)
+    if cache is None or len(cache) > SIMILAR_CACHE:
+        cache = reader._livinglab_similar = {}
+    if word not in cache:
+        cache[word] = list(reader.terms_within("words", word, edit_distance(word), prefix=1))
+    return cache[word]
+
+
 def fuzzy(words: list[str], reader) -> Query:
     """Each word, or for the first MAX_FUZZY words anything in the vocabulary one or two edits away.
 
@@ -147,7 +168,7 @@ def fuzzy(words: list[str], reader) -> Query:
     for word in words:
         exact = word_query(word)
         if exact is not None and len(found) < MAX_FUZZY:
-            near = reader.terms_within("words", word.lower(), 2 if len(word) > 6 else 1, prefix=1)
+            near = similar_words(reader, word)
             found.append(Or([*(Term("words", term) for term in near), exact]))
         elif exact is not None:
             found.append(exact)

@@ -17,12 +17,12 @@ from livinglab.indicators.queries import default_framework
 from livinglab.pieces.models import Piece, PieceIndicator, PieceStatus
 from livinglab.regencies.models import Province, Regency
 from livinglab.search import index
-from livinglab.search.analysis import stem_id
+from livinglab.search.analysis import WORD, stem_id
 from livinglab.search.documents import plain_text
 from livinglab.search.execution import bitmap, executor, members
 from livinglab.search.expansion import word_query
 from livinglab.search.partial import Partial, partial_matches, widen
-from livinglab.search.planner import MAX_CORRECTED, MAX_QUERY, WORD, QueryPlan, fuzzy, plan
+from livinglab.search.planner import MAX_CORRECTED, MAX_QUERY, QueryPlan, edit_distance, fuzzy, plan
 
 POSTINGS_FLOOR = 2_000
 _SPLIT = re.compile(f"({WORD.pattern})")
@@ -103,11 +103,12 @@ def suggest(searcher, words: list[str]) -> str | None:
     corrected, changed, lookups = [], False, 0
     for word in words:
         lower = word.lower()
-        if len(lower) < 4 or not lower.isalpha() or lookups == MAX_CORRECTED or searcher.doc_frequency("words", lower):
+        if (len(lower) < 4 or not lower.isalpha() or not edit_distance(lower) or lookups == MAX_CORRECTED
+                or searcher.doc_frequency("words", lower)):
             corrected.append(word)
             continue
         lookups += 1
-        options = corrector.suggest(lower, limit=1, maxdist=2 if len(lower) > 6 else 1, prefix=1)
+        options = corrector.suggest(lower, limit=1, maxdist=edit_distance(lower), prefix=1)
         corrected.append(options[0] if options else word)
         changed |= bool(options)
     return " ".join(corrected) if changed else None
@@ -234,12 +235,12 @@ def ask_index(searcher, text: str, filters: SearchFilters, page: int, per_page: 
         docs = 0 if corrected and partials else docs
     shown = docs | bitmap(p.docnum for p in partials)
     ranked = _run(searcher, query, docs, filters, page * per_page, newest) if docs else []
-    by_id = {int(searcher.stored_fields(p.docnum)["id"]): p for p in partials}
-    full_ids = [int(searcher.stored_fields(docnum)["id"]) for docnum in ranked]
-    ids = [*full_ids, *by_id][(page - 1) * per_page: page * per_page]
+    by_docnum = {p.docnum: p for p in partials}
+    order = [*ranked, *by_docnum][(page - 1) * per_page: page * per_page]  # full and partial never overlap
+    ids = [int(searcher.stored_fields(docnum)["id"]) for docnum in order]
+    partial = {i: by_docnum[d] for i, d in zip(ids, order, strict=True) if d in by_docnum}
     return IndexAnswer(ids, shown.bit_count(), count_facets(searcher, shown), words, suggestion, corrected,
-                       first.ignored,
-                       partial={i: by_id[i] for i in ids if i in by_id}, used=first.words if first.shortened else [],
+                       first.ignored, partial=partial, used=first.words if first.shortened else [],
                        full_total=docs.bit_count())
 
 

@@ -9,28 +9,22 @@ and are used at query time only, so editing them needs no index rebuild:
 A missing file is an empty vocabulary.
 """
 
-import csv
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from whoosh.analysis.filters import STOP_WORDS
-
-from livinglab.search.analysis import CONTENT_DIR, STOPWORDS_ID
+from livinglab.search.analysis import STOPWORDS, WORD, content_rows
 
 MAX_TRANSLATIONS = 4
 MAX_PHRASE = 6  # words in the longest phrase looked up
-_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 _NUMERALS = {"1": "satu", "2": "dua", "3": "tiga", "4": "empat", "5": "lima", "6": "enam", "7": "tujuh",
              "8": "delapan", "9": "sembilan", "10": "sepuluh"}
-STOPWORDS = STOPWORDS_ID | STOP_WORDS
 
 
 def key(text: str) -> tuple[str, ...]:
     """How a phrase is looked up: lower-case words in their standard spelling, without stop words, small
     numbers written out ("Pelayanan Terpadu 1 Pintu" and "pelayanan terpadu satu pintu" share a key)."""
-    words = (spellings(_NUMERALS.get(w, w))[0] for w in _WORD.findall(text.lower()))
+    words = (spellings(_NUMERALS.get(w, w))[0] for w in WORD.findall(text.lower()))
     return tuple(w for w in words if w not in STOPWORDS)
 
 
@@ -58,25 +52,18 @@ class Bilingual:
         return english, self.to_id.get(words, [])[:MAX_TRANSLATIONS - len(english)]
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    path = CONTENT_DIR / name
-    if not path.exists():
-        return []
-    with open(path, newline="", encoding="utf-8") as handle:
-        return [{k: (v or "").strip().lower() for k, v in row.items() if k} for row in csv.DictReader(handle)]
-
-
 @lru_cache(maxsize=1)
 def bilingual() -> Bilingual:
     """The Indonesian ↔ English term list."""
-    return Bilingual.from_pairs([(r["id"], r["en"]) for r in _rows("terms_id_en.csv") if r.get("id") and r.get("en")])
+    rows = content_rows("terms_id_en.csv")
+    return Bilingual.from_pairs([(r["id"], r["en"]) for r in rows if r.get("id") and r.get("en")])
 
 
 @lru_cache(maxsize=1)
 def spelling_groups() -> dict[str, tuple[str, ...]]:
     """Each spelling (variant or standard) → every spelling of the same word, the standard first."""
     groups: dict[str, list[str]] = defaultdict(list)
-    for row in _rows("spelling_variants.csv"):
+    for row in content_rows("spelling_variants.csv"):
         variant, standard = row.get("variant"), row.get("standard")
         if variant and standard and variant != standard:
             groups[standard] += [] if groups[standard] else [standard]

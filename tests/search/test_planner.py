@@ -3,7 +3,7 @@
 from whoosh.query import And
 
 from livinglab.search import query
-from livinglab.search.planner import MAX_CORRECTED, MAX_FUZZY, MAX_WORDS, fuzzy, plan
+from livinglab.search.planner import MAX_CORRECTED, MAX_FUZZY, MAX_TYPO_LENGTH, MAX_WORDS, fuzzy, plan, similar_words
 from livinglab.search.query import SearchFilters, search_pieces, suggest
 
 NONSENSE = "qwrtplk zxvbnmq plmokij uhbygvt rdxesz wqazsx edcrfv tgbyhn ujmikl olpkmj"
@@ -70,6 +70,14 @@ class _Reader:
     def terms_within(self, field: str, word: str, maxdist: int, prefix: int = 0) -> list[str]:
         self.widened.append(word)
         return [word + "x"]
+
+
+def test_a_word_is_walked_once_per_reader_and_an_overlong_one_never():
+    reader = _Reader()
+    assert similar_words(reader, "Perizinnan") == similar_words(reader, "perizinnan") == ["perizinnanx"]
+    assert reader.widened == ["perizinnan"]  # "did you mean", the retry and partial matches share the walk
+    assert similar_words(reader, "a" * (MAX_TYPO_LENGTH + 1)) == [] and len(reader.widened) == 1
+    assert similar_words(_Reader(), "perizinnan") == ["perizinnanx"]  # a new reader (after a commit) walks again
 
 
 def test_the_typo_retry_widens_at_most_max_fuzzy_words():

@@ -20,7 +20,10 @@ HERE = Path(__file__).parent
 PIECES = HERE.parents[1] / "content" / "demo" / "pieces"
 QUERIES = list(csv.DictReader((HERE / "judged_queries.csv").read_text(encoding="utf-8").splitlines()))
 CATEGORIES = {"morphology", "acronym", "cross-language", "spelling", "typo", "partial", "long-question"}
-OVERALL, PER_CATEGORY = 0.95, 0.85
+OVERALL, PER_CATEGORY = 0.95, 0.85  # the floor; KNOWN_MISSES below is the bar actually held
+# The only misses today, each an engine limit written up in the README: "satu" is an Indonesian stop word,
+# and "IT" an English one. Any other miss is a regression, whatever the percentages say.
+KNOWN_MISSES = {"Satu Data Kabupaten Bone", "layanan bantuan tik untuk opd"}
 
 
 def _title(key: str) -> str:
@@ -54,4 +57,5 @@ def test_recall_at_3_over_the_judged_set(demo, capsys):
     with capsys.disabled():
         print(f"\nrecall@3 = {overall:.3f} over {len(QUERIES)} judged queries; per category {recall}; misses {misses}")
     assert overall >= OVERALL
+    assert {query for _, query, _ in misses} <= KNOWN_MISSES, misses
     assert all(value >= PER_CATEGORY for value in recall.values()), recall

@@ -16,7 +16,7 @@ def vocab(monkeypatch):
     """A tiny term list and variant list of the test's own, in place of the shipped files."""
     files = {"terms_id_en.csv": [{"id": i, "en": e} for i, e in TERMS],
              "spelling_variants.csv": [{"variant": v, "standard": s} for v, s in VARIANTS]}
-    monkeypatch.setattr(vocabulary, "_rows", lambda name: files[name])
+    monkeypatch.setattr(vocabulary, "content_rows", lambda name: files[name])
     for cached in (vocabulary.bilingual, vocabulary.spelling_groups, vocabulary.longest_key):
         cached.cache_clear()
     yield
