@@ -48,8 +48,9 @@ def _raw(matcher):
     return matcher
 
 
-def _blocks(leaf, fieldname: str, text: str):
-    """(ids, weights) of a term's postings in one segment, a block at a time."""
+def _blocks(leaf, fieldname: str, text: str, values: bool = False):
+    """(ids, weights) of a term's postings in one segment, a block at a time; with `values`, (ids, encoded
+    values) instead, the values holding the positions of a field that keeps them."""
     reader = leaf.reader()
     if (fieldname, text) not in reader:
         return
@@ -57,16 +58,29 @@ def _blocks(leaf, fieldname: str, text: str):
     if isinstance(matcher, W3LeafMatcher):
         while matcher.is_active():
             matcher._read_ids()
-            matcher._read_weights()
-            yield matcher._ids, matcher._weights
+            if values:
+                matcher._read_values()
+            else:
+                matcher._read_weights()
+            yield matcher._ids, matcher._values if values else matcher._weights
             matcher._next_block()
         return
-    ids, weights = [], []
+    ids, second = [], []
     while matcher.is_active():
         ids.append(matcher.id())
-        weights.append(matcher.weight())
+        second.append(matcher.value() if values else matcher.weight())
         matcher.next()
-    yield ids, weights
+    yield ids, second
+
+
+def _adjacent(positions: list[list[int]]) -> bool:
+    """Whether the words occur one right after another: a start p with word k at p + k for every k."""
+    starts = set(positions[0])
+    for shift, later in enumerate(positions[1:], start=1):
+        starts &= {p - shift for p in later}
+        if not starts:
+            return False
+    return True
 
 
 class Executor:
@@ -128,13 +142,44 @@ class Executor:
         return self._other(query)
 
     def _other(self, query: Query) -> int:
-        """Phrases and anything else, matched by Whoosh once per searcher."""
+        """Phrases (matched here) and anything else (matched by Whoosh), once per searcher."""
         key = ("query", query)
         with self._lock:
             bits = self._terms.get(key)
         if bits is None:
-            bits = self._remember(key, bitmap(self.searcher.docs_for_query(query)) & self.live)
+            found = self._phrase(query) if self._plain_phrase(query) else self.searcher.docs_for_query(query)
+            bits = self._remember(key, bitmap(found) & self.live)
         return bits
+
+    def _plain_phrase(self, query: Query) -> bool:
+        """A phrase of adjacent words, in order, in a field that keeps positions."""
+        field = self.searcher.schema[query.fieldname] if isinstance(query, Phrase) else None
+        return field is not None and field.format.supports("positions") and query.slop == 1 and len(query.words) > 1
+
+    def _phrase(self, query: Phrase) -> list[int]:
+        """The documents holding the phrase: those with all its words, checked by the words' positions.
+
+        Whoosh walks a span matcher per document; here the candidates come from the cached word bitmaps
+        and only their positions are decoded."""
+        candidates = self.live
+        for word in query.words:
+            candidates &= self.term(query.fieldname, word)
+            if not candidates:
+                return []
+        found, docnums = [], members(candidates)
+        for leaf, offset in self.leaves:
+            wanted = {d - offset for d in docnums if offset <= d < offset + leaf.doc_count_all()}
+            decode = leaf.schema[query.fieldname].format.decode_positions
+            positions: dict[str, dict[int, list[int]]] = {}
+            for word in dict.fromkeys(query.words):
+                at = positions[word] = {}
+                for ids, values in _blocks(leaf, query.fieldname, word, values=True):
+                    for docnum, value in zip(ids, values, strict=True):
+                        if docnum in wanted:
+                            at[docnum] = decode(value)
+            found += [docnum + offset for docnum in sorted(wanted)
+                      if _adjacent([positions[word][docnum] for word in query.words])]
+        return found
 
     def masks(self) -> dict[str, dict[str, int]]:
         """Facet → value → bitmap of the documents carrying it."""
@@ -153,9 +198,8 @@ class Executor:
         return facets
 
     def rankable(self, query: Query) -> bool:
-        """Whether `scores` reproduces Whoosh's scores for this query (Term/Phrase/And/Or trees without boosts)."""
-        if query.boost != 1:
-            return False
+        """Whether `scores` reproduces Whoosh's scores for this query (Term/Phrase/And/Or trees; a boost
+        multiplies the score of its subtree, as Whoosh's wrapping matcher does)."""
         if isinstance(query, Term | Phrase):
             return True
         return isinstance(query, And | Or) and getattr(query, "scale", None) is None and all(
@@ -190,6 +234,13 @@ class Executor:
 
     def scores(self, query: Query) -> dict[int, float]:
         """Document → score, for the documents the (rankable) query matches, as Whoosh's matchers add them."""
+        scores = self._unboosted(query)
+        if query.boost != 1:
+            boost = query.boost
+            return {docnum: score * boost for docnum, score in scores.items()}
+        return scores
+
+    def _unboosted(self, query: Query) -> dict[int, float]:
         if isinstance(query, Term):
             return self._term_scores(query.fieldname, query.text)
         if isinstance(query, Phrase):  # Whoosh scores a phrase as the intersection of its words
@@ -208,10 +259,16 @@ class Executor:
     def top(self, query: Query, bits: int, limit: int) -> list[int] | None:
         """The best `limit` of the matched documents by score (ties: lower document number first), or None
         when the query is not rankable here."""
+        best = self.best(query, bits, limit)
+        return None if best is None else [docnum for docnum, _ in best]
+
+    def best(self, query: Query, bits: int, limit: int) -> list[tuple[int, float]] | None:
+        """(document, score) of the best `limit` documents in `bits`, as `top` orders them."""
         if not self.rankable(query):
             return None
         scores = self.scores(query)
-        return nsmallest(limit, members(bits), key=lambda d: (-scores.get(d, 0.0), d))
+        ranked = nsmallest(limit, members(bits), key=lambda d: (-scores.get(d, 0.0), d))
+        return [(docnum, scores.get(docnum, 0.0)) for docnum in ranked]
 
 
 def executor(searcher, facets: tuple[str, ...]) -> Executor:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from whoosh.query import Or, Query, Term
 
+from livinglab.search.execution import Executor
 from livinglab.search.planner import MAX_FUZZY, estimated_pieces, similar_words
 
 PARTIAL_CANDIDATES = 200
@@ -80,48 +81,34 @@ def widen(searcher, found: list[tuple[Query, list[str]]], corrections: dict[str,
     return parts
 
 
-def _members(searcher, query: Query, docnums: list[int]) -> set[int]:
-    """Which of `docnums` match `query`, skipping through its postings (never reading all of them)."""
-    found: set[int] = set()
-    for leaf, offset in searcher.leaf_searchers():
-        local = sorted(d - offset for d in docnums if offset <= d < offset + leaf.doc_count_all())
-        matcher = query.matcher(leaf) if local else None
-        for docnum in local:
-            if matcher is None or not matcher.is_active():
-                break
-            if matcher.id() < docnum:
-                matcher.skip_to(docnum)
-            if matcher.is_active() and matcher.id() == docnum:
-                found.add(docnum + offset)
-    return found
-
-
-def _coverage(searcher, parts: list[Part], docnums: list[int]) -> dict[int, list[float]]:
+def _coverage(searcher, run: Executor, parts: list[Part], docnums: list[int]) -> dict[int, list[float]]:
     """For each candidate, the weight with which it covers each part (0 where it does not)."""
     total = max(1, searcher.doc_count_all())
     covers = {docnum: [0.0] * len(parts) for docnum in docnums}
     for n, part in enumerate(parts):
-        if part.similar is not None:
-            weight = SIMILAR_SHARE * _weight(_frequency(searcher, part.similar), total)
-            for docnum in _members(searcher, part.similar, docnums):
-                covers[docnum][n] = weight
-        weight = _weight(_frequency(searcher, part.query), total)
-        for docnum in _members(searcher, part.query, docnums):
-            covers[docnum][n] = weight
+        for query, share in ((part.similar, SIMILAR_SHARE), (part.query, 1.0)):  # an exact match wins
+            if query is None:
+                continue
+            weight, bits = share * _weight(_frequency(searcher, query), total), run.match(query)
+            for docnum in docnums:
+                if bits >> docnum & 1:
+                    covers[docnum][n] = weight
     return covers
 
 
-def partial_matches(searcher, parts: list[Part], allow: Query | None, exclude: set[int]) -> list[Partial]:
-    """Pieces matching some parts (not those in `exclude`, within the `allow` filter), best first: by
-    relevance times coverage, so covering more and rarer words lifts a piece, and among pieces covering
-    alike the more relevant leads."""
+def partial_matches(searcher, run: Executor, parts: list[Part], allow: int | None, exclude: int) -> list[Partial]:
+    """Pieces matching some parts (none of the bitmap `exclude`; only those of `allow` when given), best
+    first: by relevance times coverage, so covering more and rarer words lifts a piece, and among pieces
+    covering alike the more relevant leads."""
     if not parts:
         return []
-    results = searcher.search(Or([part.widest() for part in parts]), filter=allow, mask=exclude or None,
-                              limit=PARTIAL_CANDIDATES)
-    relevance = {hit.docnum: hit.score for hit in results}
+    anything = Or([part.widest() for part in parts])
+    candidates = run.match(anything) & ~exclude
+    if allow is not None:
+        candidates &= allow
+    relevance = dict(run.best(anything, candidates, PARTIAL_CANDIDATES) or [])
     ranked = []
-    for docnum, covers in _coverage(searcher, parts, list(relevance)).items():
+    for docnum, covers in _coverage(searcher, run, parts, list(relevance)).items():
         matched = [w for part, cover in zip(parts, covers, strict=True) if cover for w in part.words]
         missing = [w for part, cover in zip(parts, covers, strict=True) if not cover for w in part.words]
         ranked.append((-sum(covers) * relevance[docnum], docnum, Partial(docnum, matched, missing)))

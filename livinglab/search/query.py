@@ -19,7 +19,7 @@ from livinglab.regencies.models import Province, Regency
 from livinglab.search import index
 from livinglab.search.analysis import WORD, stem_id
 from livinglab.search.documents import plain_text
-from livinglab.search.execution import bitmap, executor, members
+from livinglab.search.execution import bitmap, executor
 from livinglab.search.expansion import word_query
 from livinglab.search.partial import Partial, partial_matches, widen
 from livinglab.search.planner import MAX_CORRECTED, MAX_QUERY, QueryPlan, edit_distance, fuzzy, plan
@@ -73,14 +73,17 @@ def _filter_query(filters: SearchFilters) -> Query | None:
     return And(terms) if terms else None
 
 
+def _allowed(searcher, filters: SearchFilters) -> int | None:
+    """The bitmap of the documents the filters let through (None: no filter)."""
+    filter_query = _filter_query(filters)
+    return None if filter_query is None else executor(searcher, FACETS).match(filter_query)
+
+
 def _matching(searcher, query: Query, filters: SearchFilters) -> int:
     """The bitmap of the documents matching the query and the filters (unscored: cheap)."""
-    run = executor(searcher, FACETS)
-    docs = run.match(query)
-    filter_query = _filter_query(filters)
-    if filter_query is not None and docs:
-        docs &= run.match(filter_query)
-    return docs
+    docs = executor(searcher, FACETS).match(query)
+    allowed = _allowed(searcher, filters) if docs else None
+    return docs if allowed is None else docs & allowed
 
 
 def _run(searcher, query: Query, docs: int, filters: SearchFilters, limit: int, newest: bool) -> list[int]:
@@ -230,8 +233,8 @@ def ask_index(searcher, text: str, filters: SearchFilters, page: int, per_page: 
     partials = []
     if first.parts and (corrected or docs.bit_count() < per_page):
         widened = widen(searcher, first.parts, _corrections(first, suggestion))
-        exclude = set() if corrected else set(members(docs))
-        partials = partial_matches(searcher, widened, _filter_query(filters), exclude)
+        partials = partial_matches(searcher, executor(searcher, FACETS), widened, _allowed(searcher, filters),
+                                   0 if corrected else docs)
         docs = 0 if corrected and partials else docs
     shown = docs | bitmap(p.docnum for p in partials)
     ranked = _run(searcher, query, docs, filters, page * per_page, newest) if docs else []

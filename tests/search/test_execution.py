@@ -1,0 +1,72 @@
+"""The executor matches and ranks exactly as Whoosh's own searcher does, on an index of several segments
+with deleted documents: it replaces Whoosh's matchers, so any difference would change what users find."""
+
+import random
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.query import And, Or, Phrase, Term
+
+from livinglab.search.documents import schema
+from livinglab.search.execution import Executor
+
+WORDS = ["izin", "data", "layan", "pusat", "aplikasi", "desa", "sistem", "arsip", "rapat", "warga", "tanda", "tangan"]
+
+
+def _document(number: int, rng: random.Random) -> dict:
+    words = rng.choices(WORDS, k=rng.randint(3, 40))
+    return {"id": str(number), "title": " ".join(words[:3]), "text": " ".join(words), "kind": "practice",
+            "language": "id", "published": number}
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory):
+    """Three segments (two batches and an update), some documents deleted or replaced."""
+    rng = random.Random(5)
+    ix = whoosh_index.create_in(str(tmp_path_factory.mktemp("ix")), schema())
+    for batch in (range(0, 150), range(150, 300)):
+        writer = ix.writer()
+        for number in batch:
+            writer.add_document(**_document(number, rng))
+        writer.commit(merge=False)
+    writer = ix.writer()
+    for number in range(0, 300, 7):
+        writer.delete_by_term("id", str(number))
+    for number in range(3, 300, 11):
+        writer.update_document(**_document(number, rng))
+    writer.commit(merge=False)
+    with ix.searcher() as opened:
+        assert len(opened.leaf_searchers()) > 1
+        yield opened
+
+
+QUERIES = [
+    Term("text", "izin"),
+    Term("text", "tidak-ada"),
+    And([Term("text", "data"), Term("title", "pusat")]),
+    Or([Term("title", "arsip"), Term("text", "rapat")]),
+    Phrase("text", ["tanda", "tangan"]),
+    Phrase("text", ["data", "data"]),
+    Phrase("text", ["pusat", "data", "desa"]),
+    Or([Phrase("title", ["izin", "data"]), Phrase("text", ["izin", "data"])]),
+    And([Phrase("text", ["sistem", "arsip"]), Or([Term("text", "warga"), Term("title", "desa")])]),
+    Or([Term("text", "izin"), Or([Term("text", "desa"), Term("title", "warga")], boost=0.3)]),
+    Or([Term("text", "arsip", boost=2.0), Phrase("text", ["izin", "data"], boost=0.5)]),
+]
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=str)
+def test_matches_and_order_are_whooshs(searcher, query):
+    run = Executor(searcher, ("kind",))
+    expected = sorted(searcher.docs_for_query(query))
+    bits = run.match(query)
+    assert [d for d in range(searcher.doc_count_all()) if bits >> d & 1] == expected
+    assert run.top(query, bits, 25) == [hit.docnum for hit in searcher.search(query, limit=25)]
+
+
+def test_a_phrase_needs_its_words_next_to_each_other_and_in_order(searcher):
+    run = Executor(searcher, ("kind",))
+    forward, backward = Phrase("text", ["tanda", "tangan"]), Phrase("text", ["tangan", "tanda"])
+    both = run.match(And([Term("text", "tanda"), Term("text", "tangan")]))
+    assert run.match(forward) and run.match(forward) != run.match(backward)
+    assert run.match(forward) | both == both and run.match(forward) != both
