@@ -29,7 +29,8 @@ from whoosh.qparser import MultifieldParser  # noqa: E402
 from livinglab.search.analysis import indonesian_analyzer  # noqa: E402
 from livinglab.search.documents import schema as livinglab_schema  # noqa: E402
 from livinglab.search.execution import executor  # noqa: E402
-from livinglab.search.query import FACETS, SearchFilters, ask_index, snippet  # noqa: E402
+from livinglab.search.query import FACETS, SearchFilters, ask_index  # noqa: E402
+from livinglab.search.snippets import snippet  # noqa: E402
 
 KINDS = ["practice", "case_study", "improvement"]
 WORD = re.compile(r"[a-z]{3,}")

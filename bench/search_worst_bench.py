@@ -24,7 +24,8 @@ from whoosh import index as whoosh_index  # noqa: E402
 
 from livinglab.search.analysis import STOPWORDS_ID, stem_id  # noqa: E402
 from livinglab.search.documents import schema as livinglab_schema  # noqa: E402
-from livinglab.search.query import SearchFilters, ask_index, snippet  # noqa: E402
+from livinglab.search.query import SearchFilters, ask_index  # noqa: E402
+from livinglab.search.snippets import snippet  # noqa: E402
 
 LIMIT = 3.0
 

@@ -1,14 +1,10 @@
 """Searching pieces: any user input becomes a safe query; results come with snippets and facet counts."""
 
-import re
-from bisect import bisect_left
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
-from whoosh.lang.porter import stem as porter_stem
 from whoosh.query import And, Every, Query, Term
 
 from livinglab.extensions import db
@@ -17,15 +13,14 @@ from livinglab.indicators.queries import default_framework
 from livinglab.pieces.models import Piece, PieceIndicator, PieceStatus
 from livinglab.regencies.models import Province, Regency
 from livinglab.search import index
-from livinglab.search.analysis import WORD, stem_id
 from livinglab.search.documents import plain_text
 from livinglab.search.execution import bitmap, executor
 from livinglab.search.expansion import word_query
 from livinglab.search.partial import Partial, partial_matches, widen
 from livinglab.search.planner import MAX_CORRECTED, MAX_QUERY, QueryPlan, edit_distance, fuzzy, plan
+from livinglab.search.snippets import snippet
 
 POSTINGS_FLOOR = 2_000
-_SPLIT = re.compile(f"({WORD.pattern})")
 FACETS = ("kind", "domain", "indicator", "province", "regency", "year", "language")
 
 
@@ -61,11 +56,6 @@ class SearchResults:
     ignored: list[str] = field(default_factory=list)
     used: list[str] = field(default_factory=list)  # the informative words a long query was cut to
     full_total: int = 0  # how many pieces match all the words (the rest of `total` matches some)
-
-
-@lru_cache(maxsize=50_000)
-def stem_en(word: str) -> str:
-    return porter_stem(word)
 
 
 def _filter_query(filters: SearchFilters) -> Query | None:
@@ -115,41 +105,6 @@ def suggest(searcher, words: list[str]) -> str | None:
         corrected.append(options[0] if options else word)
         changed |= bool(options)
     return " ".join(corrected) if changed else None
-
-
-def snippet(text: str, words: list[str], language: str, width: int = 32) -> Markup:
-    """The window of `width` words with the most query matches, escaped, matches in <mark>.
-
-    Words are compared by their root (Sastrawi for Indonesian, Porter for English), so "perizinan"
-    marks "izin" too; cheaper than Whoosh's highlighter because each distinct word is stemmed once.
-    """
-    stem = stem_id if language != "en" else stem_en
-    targets = {stem(w.lower()) for w in words} | {w.lower() for w in words}
-    # An affixed word still contains its root (minus a first letter some prefixes swallow), so only
-    # words that contain a root's tail are stemmed at all.
-    tails = {t[1:] for t in targets if len(t) > 2}
-    pieces = _SPLIT.split(text)  # separators at even positions, words at odd ones
-    tokens = pieces[1::2]
-    if not tokens:
-        return Markup("")
-    contains_tail = re.compile("|".join(re.escape(t) for t in sorted(tails))).search if tails else None
-    marked = {word for word in set(tokens) if (lower := word.lower()) in targets
-              or (contains_tail and contains_tail(lower) and stem(lower) in targets)}
-    hits = [i for i, token in enumerate(tokens) if token in marked]
-    start = 0
-    if hits:  # the first hit whose window holds the most hits
-        best = max(range(len(hits)), key=lambda k: bisect_left(hits, hits[k] + width) - k)
-        start = max(0, min(hits[best] - 4, len(tokens) - width))
-    parts = []
-    for position in range(start, min(start + width, len(tokens))):
-        if position > start:
-            parts.append(str(Markup.escape(pieces[2 * position])))
-        word = str(Markup.escape(tokens[position]))
-        parts.append(f"<mark>{word}</mark>" if tokens[position] in marked else word)
-    prefix = "… " if start > 0 else ""
-    suffix = " …" if start + width < len(tokens) else ""
-    html = prefix + "".join(parts) + suffix
-    return Markup(html)  # nosec B704  # the text was escaped word by word above
 
 
 def _snippet(piece: Piece, words: list[str]) -> Markup:
