@@ -80,7 +80,8 @@ def livinglab_document(doc: dict) -> dict:
         "text": text,
         "title_en": "",
         "text_en": "",
-        "words": f"{doc['title']} {text}",
+        "pairs": text,
+        "words": f"{doc['title']} {doc['summary']}",
         "codes": doc["indicator"],
         **{k: doc[k] for k in ("kind", "domain", "indicator", "province", "regency", "year", "language", "published")},
     }

@@ -6,12 +6,13 @@ behind an LRU cache because the stemmer is slow and the vocabulary is small.
 """
 
 import csv
+import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
 
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
-from whoosh.analysis import CharsetFilter, Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis import CharsetFilter, Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter, Token
 from whoosh.analysis.filters import STOP_WORDS
 from whoosh.support.charset import accent_map
 
@@ -54,9 +55,42 @@ def indonesian_analyzer():
             | StopFilter(stoplist=STOPWORDS_ID, minsize=2) | IndonesianStemFilter())
 
 
+def _common_roots() -> tuple[frozenset[str], str]:
+    """The roots in `content/search/common_roots.txt`, and a tag naming this version of the list."""
+    text = (CONTENT_DIR / "common_roots.txt").read_text(encoding="utf-8")
+    roots = frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return roots, "pairs-" + hashlib.sha256("\n".join(sorted(roots)).encode()).hexdigest()[:12]
+
+
+COMMON_ROOTS, PAIRS_MARKER = _common_roots()
+
+
+class CommonPairFilter(Filter):
+    """Each two neighbouring roots that are both common become one token "a b"; the stream ends with
+    PAIRS_MARKER, which says which list of common roots the document was indexed with.
+
+    A phrase of common words is the costliest to check by positions (its words are in most pieces);
+    as a pair it is one short posting list (the "common grams" of other engines). Neighbours are counted
+    after stop words are dropped, as the positions of the text field are."""
+
+    def __call__(self, tokens):
+        previous = None
+        for token in tokens:
+            current = token.text
+            if previous is not None and current in COMMON_ROOTS:
+                token.text = f"{previous} {current}"
+                yield token
+            previous = current if current in COMMON_ROOTS else None
+        yield Token(text=PAIRS_MARKER, boost=1.0)
+
+
 def english_analyzer():
     return (RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
             | StopFilter(stoplist=STOP_WORDS, minsize=2) | StemFilter(lang="en", cachesize=50_000))
+
+
+def pairs_analyzer():
+    return indonesian_analyzer() | CommonPairFilter()
 
 
 def spelling_analyzer():

@@ -1,4 +1,5 @@
-"""`flask search rebuild|sync|check`: keep the index equal to the database."""
+"""`flask search rebuild|sync|check`: keep the index equal to the database; `common-roots` lists the roots
+phrases are indexed in pairs of (see analysis.CommonPairFilter)."""
 
 import sys
 
@@ -54,3 +55,13 @@ def check() -> None:
     click.echo(f"Queue length: {index.queue_length()}")
     if missing or extra:
         sys.exit(1)
+
+
+@cli.command("common-roots")
+@click.option("--count", default=200, show_default=True, help="How many roots to list.")
+def common_roots(count: int) -> None:
+    """Print the roots in the most pieces, one per line: a new content/search/common_roots.txt (then rebuild)."""
+    reader = index.searcher().reader()
+    frequencies = [(info.doc_frequency(), term.decode("utf-8")) for term, info in reader.iter_field("text")]
+    for _, root in sorted(frequencies, key=lambda pair: (-pair[0], pair[1]))[:count]:
+        click.echo(root)

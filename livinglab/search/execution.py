@@ -9,15 +9,23 @@ which is replaced when the index changes: a publish shows up in the next search.
 
 import threading
 from array import array
+from bisect import bisect_right
 from collections import OrderedDict
 from heapq import nsmallest
+from itertools import accumulate, pairwise
+from pickle import loads  # nosec B403  # posting values of our own index, as Whoosh reads them
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.formats import Positions
 from whoosh.matching import FilterMatcher
 from whoosh.query import And, Every, Or, Phrase, Query, Term
 from whoosh.scoring import BM25FScorer
 
+from livinglab.search.analysis import COMMON_ROOTS, PAIRS_MARKER
+from livinglab.search.documents import PAIRS
+
 TERM_CACHE = 2_000  # bitmaps kept per searcher: 2,000 of 12.5 kB each at 100,000 documents
+SPARSE = 8  # score from the blocks of the wanted documents only when they are under 1/8 of the term's
 RECENT_POSTINGS = 48  # decoded posting lists kept: at most 8 bytes per posting, 0.4 MB for the broadest term
 _BITS = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256)]
 
@@ -50,15 +58,25 @@ def _raw(matcher):
     return matcher
 
 
-def _blocks(leaf, fieldname: str, text: str, values: bool = False):
+def _blocks(leaf, fieldname: str, text: str, values: bool = False, wanted: list[int] | None = None):
     """(ids, weights) of a term's postings in one segment, a block at a time; with `values`, (ids, encoded
-    values) instead, the values holding the positions of a field that keeps them."""
+    values) instead, the values holding the positions of a field that keeps them. With `wanted` (sorted
+    segment document numbers), blocks holding none of them are skipped unread (a block header gives its
+    last id)."""
     reader = leaf.reader()
     if (fieldname, text) not in reader:
         return
     matcher = _raw(reader.postings(fieldname, text))
     if isinstance(matcher, W3LeafMatcher):
+        next_wanted = 0
         while matcher.is_active():
+            if wanted is not None:
+                if next_wanted == len(wanted):
+                    return
+                if matcher._maxid < wanted[next_wanted]:  # none of the wanted documents in this block
+                    matcher._next_block()
+                    continue
+                next_wanted = bisect_right(wanted, matcher._maxid, next_wanted)
             matcher._read_ids()
             if values:
                 matcher._read_values()
@@ -73,6 +91,16 @@ def _blocks(leaf, fieldname: str, text: str, values: bool = False):
         second.append(matcher.value() if values else matcher.weight())
         matcher.next()
     yield ids, second
+
+
+def _positions(value: bytes) -> list[int]:
+    """The positions in a posting value of Whoosh's Positions format: a 4-byte count, then the pickled
+    list of gaps (Positions.decode_positions does the same in a Python loop)."""
+    return list(accumulate(loads(value[4:] if value.endswith(b".") else value[4:] + b".")))  # nosec B301  # our own index files
+
+
+def _decoder(posting_format):
+    return _positions if type(posting_format) is Positions else posting_format.decode_positions
 
 
 def _adjacent(positions: list[list[int]]) -> bool:
@@ -97,6 +125,7 @@ class Executor:
         self._masks: dict[str, dict[str, int]] | None = None
         self._lengths: dict[tuple[int, str], list[int]] = {}
         self._recent: OrderedDict[tuple[str, str], list] = OrderedDict()
+        self._pairs_ready: bool | None = None
         self._lock = threading.Lock()  # request threads share the searcher
 
     def term(self, fieldname: str, text: str) -> int:
@@ -112,26 +141,31 @@ class Executor:
             docnums.extend(ids if not offset else (offset + i for i in ids))
         return self._remember(key, bitmap(docnums) & self.live)
 
-    def _postings(self, fieldname: str, text: str) -> list[tuple[int, array, array]]:
+    def _postings(self, fieldname: str, text: str, within: set[int] | None = None) -> list[tuple[int, array, array]]:
         """(segment position, ids, weights) of a term in each segment holding it, decoded once for both
-        matching and scoring (the last RECENT_POSTINGS terms are kept)."""
+        matching and scoring (the last RECENT_POSTINGS terms are kept). Only the blocks holding documents
+        `within` are read when those are few next to the term's documents (scoring a rare phrase)."""
         key = (fieldname, text)
         with self._lock:
             decoded = self._recent.get(key)
         if decoded is not None:
             return decoded
+        sparse = within is not None and len(within) * SPARSE < self.searcher.doc_frequency(fieldname, text)
         decoded = []
-        for position, (leaf, _) in enumerate(self.leaves):
+        for position, (leaf, offset) in enumerate(self.leaves):
+            end = offset + leaf.doc_count_all()
+            wanted = sorted(d - offset for d in within if offset <= d < end) if sparse else None
             ids, weights = array("I"), array("f")
-            for block_ids, block_weights in _blocks(leaf, fieldname, text):
+            for block_ids, block_weights in _blocks(leaf, fieldname, text, wanted=wanted):
                 ids.extend(block_ids)
                 weights.extend(block_weights)
             if ids:
                 decoded.append((position, ids, weights))
-        with self._lock:
-            self._recent[key] = decoded
-            if len(self._recent) > RECENT_POSTINGS:
-                self._recent.popitem(last=False)
+        if not sparse:
+            with self._lock:
+                self._recent[key] = decoded
+                if len(self._recent) > RECENT_POSTINGS:
+                    self._recent.popitem(last=False)
         return decoded
 
     def _remember(self, key, bits: int) -> int:
@@ -173,8 +207,10 @@ class Executor:
         with self._lock:
             bits = self._terms.get(key)
         if bits is None:
-            found = self._phrase(query) if self._plain_phrase(query) else self.searcher.docs_for_query(query)
-            bits = self._remember(key, bitmap(found) & self.live)
+            if self._plain_phrase(query):
+                bits = self._remember(key, self._phrase(query))
+            else:
+                bits = self._remember(key, bitmap(self.searcher.docs_for_query(query)) & self.live)
         return bits
 
     def _plain_phrase(self, query: Query) -> bool:
@@ -182,24 +218,41 @@ class Executor:
         field = self.searcher.schema[query.fieldname] if isinstance(query, Phrase) else None
         return field is not None and field.format.supports("positions") and query.slop == 1 and len(query.words) > 1
 
-    def _phrase(self, query: Phrase) -> list[int]:
-        """The documents holding the phrase: those with all its words, checked by the words' positions.
+    def pairs_ready(self) -> bool:
+        """Whether every document was indexed with the current list of common roots (see CommonPairFilter)."""
+        if self._pairs_ready is None:
+            self._pairs_ready = all(self.term(pairs, PAIRS_MARKER) == self.live for pairs in PAIRS.values())
+        return self._pairs_ready
 
-        Whoosh walks a span matcher per document; here the candidates come from the cached word bitmaps
-        and only their positions are decoded."""
+    def _phrase(self, query: Phrase) -> int:
+        """The documents holding the phrase: those with all its words and all its pairs of neighbouring
+        common roots, then (unless the pairs already say it all) checked by the words' positions.
+
+        Whoosh walks a span matcher per document; here the candidates come from cached bitmaps and only
+        their positions are decoded."""
+        pairs_field = PAIRS.get(query.fieldname) if self.pairs_ready() else None
+        pairs = [f"{a} {b}" for a, b in pairwise(query.words) if a in COMMON_ROOTS and b in COMMON_ROOTS]
+        covered = bool(pairs_field) and len(pairs) == len(query.words) - 1  # every neighbour is a pair
         candidates = self.live
-        for word in query.words:
-            candidates &= self.term(query.fieldname, word)
+        for field, text in [*((pairs_field, pair) for pair in pairs if pairs_field),
+                            *((query.fieldname, word) for word in query.words if not covered)]:
+            candidates &= self.term(field, text)
             if not candidates:
-                return []
-        found, docnums = [], members(candidates)
+                return 0
+        if covered and len(pairs) == 1:
+            return candidates  # the pair is the phrase
+        return bitmap(self._positions_check(query, members(candidates)))
+
+    def _positions_check(self, query: Phrase, docnums: list[int]) -> list[int]:
+        """Which of `docnums` hold the phrase's words one right after another."""
+        found = []
         for leaf, offset in self.leaves:
             wanted = {d - offset for d in docnums if offset <= d < offset + leaf.doc_count_all()}
-            decode = leaf.schema[query.fieldname].format.decode_positions
+            decode = _decoder(leaf.schema[query.fieldname].format)
             positions: dict[str, dict[int, list[int]]] = {}
             for word in dict.fromkeys(query.words):
                 at = positions[word] = {}
-                for ids, values in _blocks(leaf, query.fieldname, word, values=True):
+                for ids, values in _blocks(leaf, query.fieldname, word, values=True, wanted=sorted(wanted)):
                     for docnum, value in zip(ids, values, strict=True):
                         if docnum in wanted:
                             at[docnum] = decode(value)
@@ -243,7 +296,7 @@ class Executor:
     def _term_scores(self, fieldname: str, text: str, within: set[int] | None) -> dict[int, float]:
         """Document → the term's BM25F score, for the documents holding it (only those `within`, if given)."""
         scores: dict[int, float] = {}
-        for position, ids, weights in self._postings(fieldname, text):
+        for position, ids, weights in self._postings(fieldname, text, within):
             leaf, offset = self.leaves[position]
             postings = zip(ids, weights, strict=True)
             if within is not None:

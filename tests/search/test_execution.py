@@ -7,23 +7,25 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.query import And, Or, Phrase, Term
 
+from livinglab.search import analysis
 from livinglab.search.documents import schema
 from livinglab.search.execution import Executor
 
+# Common roots (izin, data, pusat, tangan, …) and others (tanda, desa, arsip, warga): phrases of both kinds.
 WORDS = ["izin", "data", "layan", "pusat", "aplikasi", "desa", "sistem", "arsip", "rapat", "warga", "tanda", "tangan"]
 
 
 def _document(number: int, rng: random.Random) -> dict:
     words = rng.choices(WORDS, k=rng.randint(3, 40))
-    return {"id": str(number), "title": " ".join(words[:3]), "text": " ".join(words), "kind": "practice",
-            "language": "id", "published": number}
+    return {"id": str(number), "title": " ".join(words[:3]), "text": " ".join(words), "pairs": " ".join(words),
+            "kind": "practice", "language": "id", "published": number}
 
 
-@pytest.fixture(scope="module")
-def searcher(tmp_path_factory):
-    """Three segments (two batches and an update), some documents deleted or replaced."""
+def _index(folder, old_pairs: bool = False):
+    """Three segments (two batches and an update), some documents deleted or replaced; with `old_pairs`,
+    the last document is indexed as with another list of common roots."""
     rng = random.Random(5)
-    ix = whoosh_index.create_in(str(tmp_path_factory.mktemp("ix")), schema())
+    ix = whoosh_index.create_in(str(folder), schema())
     for batch in (range(0, 150), range(150, 300)):
         writer = ix.writer()
         for number in batch:
@@ -35,8 +37,23 @@ def searcher(tmp_path_factory):
     for number in range(3, 300, 11):
         writer.update_document(**_document(number, rng))
     writer.commit(merge=False)
+    if old_pairs:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(analysis, "PAIRS_MARKER", "pairs-of-another-list")
+            writer = ix.writer()
+            writer.update_document(**_document(299, rng))
+            writer.commit(merge=False)
+    return ix
+
+
+@pytest.fixture(scope="module", params=["pairs", "positions"])
+def searcher(request, tmp_path_factory):
+    """The index as built with the current list of common roots, and with one document built otherwise
+    (then phrases are checked by positions alone)."""
+    ix = _index(tmp_path_factory.mktemp("ix"), old_pairs=request.param == "positions")
     with ix.searcher() as opened:
         assert len(opened.leaf_searchers()) > 1
+        assert Executor(opened, ("kind",)).pairs_ready() is (request.param == "pairs")
         yield opened
 
 
