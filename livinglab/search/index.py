@@ -133,8 +133,9 @@ def _write(writer: IndexWriter, session: Session, ids: set[int]) -> None:
     pieces = _load(session, ids)
     _extract_missing(pieces)
     published = {p.id for p in pieces}
+    known = set(writer.schema.names())  # an index built before a field was added takes the others
     for document in _documents(session, pieces):
-        writer.update_document(**document)
+        writer.update_document(**{name: value for name, value in document.items() if name in known})
     for stale in ids - published:
         writer.delete_by_term("id", str(stale))
 

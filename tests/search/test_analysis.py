@@ -2,7 +2,15 @@
 
 import pytest
 
-from livinglab.search.analysis import english_analyzer, indonesian_analyzer, stem_id, synonyms
+from livinglab.search.analysis import (
+    COMMON_ROOTS,
+    PAIRS_MARKER,
+    english_analyzer,
+    indonesian_analyzer,
+    pairs_analyzer,
+    stem_id,
+    synonyms,
+)
 
 
 def _tokens(analyzer, text):
@@ -56,3 +64,11 @@ def test_synonym_list_is_data_with_at_least_50_entries():
     entries = synonyms()
     assert len(entries) >= 50
     assert entries["tte"] == "tanda tangan elektronik" and entries["opd"] == "organisasi perangkat daerah"
+
+
+def test_neighbouring_common_roots_are_indexed_as_pairs_and_the_list_is_recorded():
+    assert {"data", "pusat", "layan", "izin"} <= COMMON_ROOTS and "desa" not in COMMON_ROOTS
+    tokens = [t.text for t in pairs_analyzer()("Pusat data dan layanan perizinan desa, data pusat")]
+    # stop words ("dan") are skipped, as the text field's positions skip them; "desa" breaks the chain
+    assert tokens == ["pusat data", "data layan", "layan izin", "data pusat", PAIRS_MARKER]
+    assert [t.text for t in pairs_analyzer()("")] == [PAIRS_MARKER]
