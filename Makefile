@@ -8,7 +8,7 @@ PYTEST_ARGS ?= -n 2
 FLASK := $(BIN)/flask --app wsgi
 CATALOG := livinglab/translations
 
-.PHONY: run test lint install translations extract-messages update-messages setup-db clean bench-search bench-search-worst eval-search bench-commitments bench-evaluations
+.PHONY: run test lint install translations extract-messages update-messages setup-db clean bench-search bench-search-worst bench-rebuild eval-search bench-commitments bench-evaluations
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ bench-search: install
 # Search quality on the judged queries (recall@3, MRR per category), on a temporary SQLite copy of the demo.
 eval-search: install
 	$(BIN)/python bench/eval_search.py
+
+# A full `search rebuild` from the database, end to end, at each size and number of indexing processes.
+bench-rebuild: install
+	$(BIN)/python bench/rebuild_bench.py --sizes $${SIZES:-10000,100000} --procs $${PROCS:-1,2}
 
 bench-search-worst: install
 	$(BIN)/python bench/search_worst_bench.py --sizes $${SIZES:-10000}

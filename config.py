@@ -39,7 +39,8 @@ SEARCH_DRAIN_INTERVAL = float(_env("SEARCH_DRAIN_INTERVAL", "5"))
 SEARCH_QUEUE_MAX_AGE = _env_int("SEARCH_QUEUE_MAX_AGE", 300)
 SEARCH_DRAIN_BATCH = _env_int("SEARCH_DRAIN_BATCH", 1000)
 SEARCH_WRITER_TIMEOUT = float(_env("SEARCH_WRITER_TIMEOUT", "2"))
-SEARCH_BUILD_PROCS = _env_int("SEARCH_BUILD_PROCS", 1)
+# Indexing processes of `search rebuild` (each holds up to 256 MB of postings before spilling to disk).
+SEARCH_BUILD_PROCS = _env_int("SEARCH_BUILD_PROCS", min(4, os.cpu_count() or 1))
 SEARCH_PER_PAGE = _env_int("SEARCH_PER_PAGE", 20)
 SEARCH_ATTACHMENT_TEXT_LIMIT = _env_int("SEARCH_ATTACHMENT_TEXT_LIMIT", 200_000)
 # Attachment text is extracted in a child process with these limits (address space MB, CPU s, wall s).

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,7 +27,7 @@ from whoosh import index as whoosh_index, sorting  # noqa: E402
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema  # noqa: E402
 from whoosh.qparser import MultifieldParser  # noqa: E402
 
-from livinglab.search.analysis import indonesian_analyzer  # noqa: E402
+from livinglab.search.analysis import indonesian_analyzer, use_common_roots  # noqa: E402
 from livinglab.search.documents import schema as livinglab_schema  # noqa: E402
 from livinglab.search.execution import executor  # noqa: E402
 from livinglab.search.query import FACETS, SearchFilters, ask_index  # noqa: E402
@@ -70,6 +71,15 @@ def queries(vocab: list[str], seed: int = 11) -> dict[str, list[str]]:
         "phrase": [f'"{a} {b}"' for a, b in zip(rng.sample(mid[:100], 15), rng.sample(mid[:100], 15), strict=False)],
         "typo": typo,
     }
+
+
+def corpus_common_roots(size: int, vocab: list[str], count: int = 200, sample: int = 5_000) -> list[str]:
+    """The roots in the most documents of the corpus (a sample of it), as `flask search common-roots` lists
+    them on its index: what production does after indexing its own pieces (see content/search/common_roots.txt)."""
+    analyzer, frequencies = indonesian_analyzer(), Counter()
+    for doc in corpus(min(size, sample), vocab):
+        frequencies.update({t.text for t in analyzer(f"{doc['summary']} {doc['body']}")})
+    return [root for root, _ in sorted(frequencies.items(), key=lambda pair: (-pair[1], pair[0]))[:count]]
 
 
 def livinglab_document(doc: dict) -> dict:
@@ -215,6 +225,9 @@ def commit_latency(folder: Path, document: dict, runs: int = 5) -> float:
 WORKER_PROBE = """
 import sys
 sys.path.insert(0, {root!r})
+from livinglab.search.analysis import use_common_roots
+if {roots!r} is not None:
+    use_common_roots({roots!r})
 from whoosh import index
 from livinglab.search.query import SearchFilters, ask_index
 searcher = index.open_dir({folder!r}).searcher()
@@ -226,9 +239,9 @@ print(int(next(line.split()[1] for line in status.splitlines() if line.startswit
 """
 
 
-def worker_memory(folder: Path, texts: list[str]) -> int:
+def worker_memory(folder: Path, texts: list[str], roots: list[str] | None) -> int:
     """Peak MB of a fresh process that opens the index and answers queries, as a web worker would."""
-    code = WORKER_PROBE.format(root=str(ROOT), folder=str(folder), texts=texts)
+    code = WORKER_PROBE.format(root=str(ROOT), folder=str(folder), texts=texts, roots=roots)
     return int(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
 
 
@@ -236,9 +249,12 @@ def folder_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.is_dir() else path.stat().st_size
 
 
-def bench(size: int, repeat: int, procs: int, work: Path) -> list[str]:
+def bench(size: int, repeat: int, procs: int, work: Path, corpus_roots: bool) -> list[str]:
     vocab, lines = vocabulary(), []
     mix = queries(vocab)
+    roots = corpus_common_roots(size, vocab) if corpus_roots else None
+    if roots:
+        use_common_roots(roots)
     bodies = {d["id"]: f"{d['summary']} {d['body']}" for d in corpus(size, vocab)}
     engines = {}
     for name in ("whoosh-default", "livinglab", "livinglab-warm", "fts5"):
@@ -269,7 +285,7 @@ def bench(size: int, repeat: int, procs: int, work: Path) -> list[str]:
         close()
         if name == "livinglab":
             extra = (commit_latency(target, livinglab_document(next(corpus(1, vocab)))),
-                     worker_memory(target, [t for texts in mix.values() for t in texts]))
+                     worker_memory(target, [t for texts in mix.values() for t in texts], roots))
     baseline = engines["whoosh-default"][2]
     lines.append(f"\n### {size:,} pieces (about 450 words each), {repeat} runs of each query, searcher kept open\n")
     lines.append("| engine | build s | docs/s | size MB | " + " | ".join(f"{q} p50 / p95 ms" for q in mix) + " |")
@@ -284,6 +300,9 @@ def bench(size: int, repeat: int, procs: int, work: Path) -> list[str]:
         f" a fresh worker process answering the query mix peaks at {extra[1]} MB;"
         f" the first query of a new searcher (per-generation tables) takes {first_query * 1000:.0f} ms."
         "\nlivinglab: term caches dropped before every query (cold); livinglab-warm: kept (repeated words)."
+        + ("\nlivinglab: phrases of the corpus's 200 most frequent roots read from the pairs field (its own list, as"
+           " `flask search common-roots` gives)." if roots else
+           "\nlivinglab: pairs from the shipped list of common roots (content/search/common_roots.txt, from the demo).")
     )
     return lines
 
@@ -293,13 +312,15 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000", help="comma-separated corpus sizes, e.g. 10000,100000")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--procs", type=int, default=2)
+    parser.add_argument("--roots", choices=("corpus", "shipped"), default="corpus",
+                        help="common roots: the corpus's own (what production makes), or the shipped demo list")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="livinglab-bench-"))
     lines = ["# Search benchmark", f"python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d %H:%M')}",
              "(ratio ×n: this engine's p50 divided by out-of-the-box Whoosh's p50 in the same run)"]
     try:
         for size in (int(s) for s in args.sizes.split(",")):
-            lines += bench(size, args.repeat, args.procs, work)
+            lines += bench(size, args.repeat, args.procs, work, args.roots == "corpus")
             print("\n".join(lines[-9:]), flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -73,6 +73,7 @@ def test_config(database_url: str, tmp_path_factory) -> dict:
         "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
         "RATELIMIT_STORAGE_URI": "memory://",
         "SEARCH_DRAIN": "inline",
+        "SEARCH_BUILD_PROCS": 1,  # a handful of pieces: starting indexing processes would cost more
     }
 
 

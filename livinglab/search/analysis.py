@@ -55,14 +55,26 @@ def indonesian_analyzer():
             | StopFilter(stoplist=STOPWORDS_ID, minsize=2) | IndonesianStemFilter())
 
 
-def _common_roots() -> tuple[frozenset[str], str]:
-    """The roots in `content/search/common_roots.txt`, and a tag naming this version of the list."""
+def _marker(roots: frozenset[str]) -> str:
+    return "pairs-" + hashlib.sha256("\n".join(sorted(roots)).encode()).hexdigest()[:12]
+
+
+def _common_roots() -> frozenset[str]:
+    """The roots in `content/search/common_roots.txt`."""
     text = (CONTENT_DIR / "common_roots.txt").read_text(encoding="utf-8")
-    roots = frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
-    return roots, "pairs-" + hashlib.sha256("\n".join(sorted(roots)).encode()).hexdigest()[:12]
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
-COMMON_ROOTS, PAIRS_MARKER = _common_roots()
+COMMON_ROOTS = _common_roots()
+PAIRS_MARKER = _marker(COMMON_ROOTS)  # names this version of the list in every document indexed with it
+
+
+def use_common_roots(roots) -> None:
+    """Index and search with another list of common roots in this process (the benchmark uses its own
+    corpus's, as `flask search common-roots` would give; production edits the file and rebuilds)."""
+    global COMMON_ROOTS, PAIRS_MARKER
+    COMMON_ROOTS = frozenset(roots)
+    PAIRS_MARKER = _marker(COMMON_ROOTS)
 
 
 class CommonPairFilter(Filter):

@@ -21,7 +21,7 @@ from whoosh.matching import FilterMatcher
 from whoosh.query import And, Every, Or, Phrase, Query, Term
 from whoosh.scoring import BM25FScorer
 
-from livinglab.search.analysis import COMMON_ROOTS, PAIRS_MARKER
+from livinglab.search import analysis
 from livinglab.search.documents import PAIRS
 
 TERM_CACHE = 2_000  # bitmaps kept per searcher: 2,000 of 12.5 kB each at 100,000 documents
@@ -59,10 +59,9 @@ def _raw(matcher):
 
 
 def _blocks(leaf, fieldname: str, text: str, values: bool = False, wanted: list[int] | None = None):
-    """(ids, weights) of a term's postings in one segment, a block at a time; with `values`, (ids, encoded
-    values) instead, the values holding the positions of a field that keeps them. With `wanted` (sorted
-    segment document numbers), blocks holding none of them are skipped unread (a block header gives its
-    last id)."""
+    """(ids, weights, values) of a term's postings in one segment, a block at a time; the encoded values
+    (positions, in a field that keeps them) only when asked for, else None. With `wanted` (sorted segment
+    document numbers), blocks holding none of them are skipped unread (a block header gives its last id)."""
     reader = leaf.reader()
     if (fieldname, text) not in reader:
         return
@@ -78,19 +77,19 @@ def _blocks(leaf, fieldname: str, text: str, values: bool = False, wanted: list[
                     continue
                 next_wanted = bisect_right(wanted, matcher._maxid, next_wanted)
             matcher._read_ids()
+            matcher._read_weights()
             if values:
                 matcher._read_values()
-            else:
-                matcher._read_weights()
-            yield matcher._ids, matcher._values if values else matcher._weights
+            yield matcher._ids, matcher._weights, matcher._values if values else None
             matcher._next_block()
         return
-    ids, second = [], []
+    ids, weights, encoded = [], [], []
     while matcher.is_active():
         ids.append(matcher.id())
-        second.append(matcher.value() if values else matcher.weight())
+        weights.append(matcher.weight())
+        encoded.append(matcher.value() if values else None)
         matcher.next()
-    yield ids, second
+    yield ids, weights, encoded if values else None
 
 
 def _positions(value: bytes) -> list[int]:
@@ -145,28 +144,35 @@ class Executor:
         """(segment position, ids, weights) of a term in each segment holding it, decoded once for both
         matching and scoring (the last RECENT_POSTINGS terms are kept). Only the blocks holding documents
         `within` are read when those are few next to the term's documents (scoring a rare phrase)."""
-        key = (fieldname, text)
         with self._lock:
-            decoded = self._recent.get(key)
+            decoded = self._recent.get((fieldname, text))
         if decoded is not None:
             return decoded
         sparse = within is not None and len(within) * SPARSE < self.searcher.doc_frequency(fieldname, text)
-        decoded = []
+        return self._decode(fieldname, text, within if sparse else None)[0]
+
+    def _decode(self, fieldname: str, text: str, within: set[int] | None = None, values: bool = False):
+        """(postings as `_postings` gives them, {segment position: encoded values}); all of them are kept
+        for later queries unless only the blocks of the documents `within` were read."""
+        decoded, encoded = [], {}
         for position, (leaf, offset) in enumerate(self.leaves):
             end = offset + leaf.doc_count_all()
-            wanted = sorted(d - offset for d in within if offset <= d < end) if sparse else None
-            ids, weights = array("I"), array("f")
-            for block_ids, block_weights in _blocks(leaf, fieldname, text, wanted=wanted):
+            wanted = None if within is None else sorted(d - offset for d in within if offset <= d < end)
+            ids, weights, kept = array("I"), array("f"), []
+            for block_ids, block_weights, block_values in _blocks(leaf, fieldname, text, values, wanted):
                 ids.extend(block_ids)
                 weights.extend(block_weights)
+                if values:
+                    kept.extend(block_values)
             if ids:
                 decoded.append((position, ids, weights))
-        if not sparse:
+                encoded[position] = kept
+        if within is None:
             with self._lock:
-                self._recent[key] = decoded
+                self._recent[(fieldname, text)] = decoded
                 if len(self._recent) > RECENT_POSTINGS:
                     self._recent.popitem(last=False)
-        return decoded
+        return decoded, encoded
 
     def _remember(self, key, bits: int) -> int:
         with self._lock:
@@ -219,9 +225,13 @@ class Executor:
         return field is not None and field.format.supports("positions") and query.slop == 1 and len(query.words) > 1
 
     def pairs_ready(self) -> bool:
-        """Whether every document was indexed with the current list of common roots (see CommonPairFilter)."""
+        """Whether every document was indexed with the current list of common roots (see CommonPairFilter).
+
+        Counted over deleted documents too (the term statistics include them): a deleted document from
+        before a list change only delays the pairs until segments merge or the index is rebuilt."""
         if self._pairs_ready is None:
-            self._pairs_ready = all(self.term(pairs, PAIRS_MARKER) == self.live for pairs in PAIRS.values())
+            total, frequency = self.searcher.doc_count_all(), self.searcher.doc_frequency
+            self._pairs_ready = all(frequency(pairs, analysis.PAIRS_MARKER) == total for pairs in PAIRS.values())
         return self._pairs_ready
 
     def _phrase(self, query: Phrase) -> int:
@@ -231,9 +241,12 @@ class Executor:
         Whoosh walks a span matcher per document; here the candidates come from cached bitmaps and only
         their positions are decoded."""
         pairs_field = PAIRS.get(query.fieldname) if self.pairs_ready() else None
-        pairs = [f"{a} {b}" for a, b in pairwise(query.words) if a in COMMON_ROOTS and b in COMMON_ROOTS]
+        common = analysis.COMMON_ROOTS
+        pairs = [f"{a} {b}" for a, b in pairwise(query.words) if a in common and b in common]
         covered = bool(pairs_field) and len(pairs) == len(query.words) - 1  # every neighbour is a pair
-        candidates = self.live
+        candidates, encoded = self.live, None
+        if not covered:  # the words' postings are read whole: decode their positions in the same pass
+            encoded = {word: self._decode(query.fieldname, word, values=True) for word in dict.fromkeys(query.words)}
         for field, text in [*((pairs_field, pair) for pair in pairs if pairs_field),
                             *((query.fieldname, word) for word in query.words if not covered)]:
             candidates &= self.term(field, text)
@@ -241,18 +254,27 @@ class Executor:
                 return 0
         if covered and len(pairs) == 1:
             return candidates  # the pair is the phrase
-        return bitmap(self._positions_check(query, members(candidates)))
+        return bitmap(self._positions_check(query, members(candidates), encoded))
 
-    def _positions_check(self, query: Phrase, docnums: list[int]) -> list[int]:
-        """Which of `docnums` hold the phrase's words one right after another."""
+    def _positions_check(self, query: Phrase, docnums: list[int], encoded: dict | None) -> list[int]:
+        """Which of `docnums` hold the phrase's words one right after another, from the words' decoded
+        postings in `encoded` or else from the blocks holding `docnums`."""
         found = []
-        for leaf, offset in self.leaves:
+        for position, (leaf, offset) in enumerate(self.leaves):
             wanted = {d - offset for d in docnums if offset <= d < offset + leaf.doc_count_all()}
+            if not wanted:
+                continue
             decode = _decoder(leaf.schema[query.fieldname].format)
             positions: dict[str, dict[int, list[int]]] = {}
             for word in dict.fromkeys(query.words):
                 at = positions[word] = {}
-                for ids, values in _blocks(leaf, query.fieldname, word, values=True, wanted=sorted(wanted)):
+                if encoded is None:
+                    postings = ((ids, values) for ids, _, values in
+                                _blocks(leaf, query.fieldname, word, values=True, wanted=sorted(wanted)))
+                else:
+                    decoded, by_segment = encoded[word]
+                    postings = [(ids, by_segment[segment]) for segment, ids, _ in decoded if segment == position]
+                for ids, values in postings:
                     for docnum, value in zip(ids, values, strict=True):
                         if docnum in wanted:
                             at[docnum] = decode(value)

@@ -206,7 +206,7 @@ def rebuild(progress=None) -> int:
         ix = open_index(create=True)  # the schema changed in code: start from an empty index
     # Take the lock before anything is cleared: a busy index stays as it was.
     writer = ix.writer(timeout=current_app.config["SEARCH_WRITER_TIMEOUT"] * 5, compound=False,
-                       procs=current_app.config["SEARCH_BUILD_PROCS"], multisegment=True, limitmb=128)
+                       procs=current_app.config["SEARCH_BUILD_PROCS"], multisegment=True, limitmb=256)
     session = _session()
     count = 0
     try:

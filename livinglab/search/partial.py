@@ -11,10 +11,10 @@ words, MAX_NEIGHBOURS neighbours each), so a typo still finds pieces when a quer
 import math
 from dataclasses import dataclass
 
-from whoosh.query import Or, Query, Term
+from whoosh.query import Or, Query
 
 from livinglab.search.execution import Executor
-from livinglab.search.planner import MAX_FUZZY, estimated_pieces, similar_words
+from livinglab.search.planner import MAX_FUZZY, estimated_pieces, similar_words, spelled_like
 
 PARTIAL_CANDIDATES = 200
 MAX_NEIGHBOURS = 8
@@ -76,7 +76,7 @@ def widen(searcher, found: list[tuple[Query, list[str]]], corrections: dict[str,
         similar = [corrections[word]] if word in corrections else []
         if budget and len(word) >= 4 and word.isalpha() and _frequency(searcher, query) <= RARE:
             budget -= 1
-            similar += [Term("words", term) for term in _neighbours(searcher, word)]
+            similar += [spelled_like(term) for term in _neighbours(searcher, word)]
         parts.append(Part(query, words, Or(similar, boost=SIMILAR_BOOST) if similar else None))
     return parts
 

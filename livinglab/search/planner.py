@@ -18,8 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from whoosh.query import And, Every, Or, Phrase, Query, Term
+from whoosh.support.levenshtein import damerau_levenshtein
 
-from livinglab.search.analysis import STOPWORDS, WORD
+from livinglab.search.analysis import STOPWORDS, WORD, stem_id
 from livinglab.search.expansion import ID_ANALYZER, indonesian, parts, tokens, word_query
 
 MAX_QUERY = 200
@@ -160,6 +161,28 @@ def similar_words(reader, word: str) -> list[str]:
     return cache[word]
 
 
+def spelled_like(word: str) -> Query:
+    """The pieces holding an indexed word found by spelling, by its root: the spelling vocabulary holds
+    what pieces are about (title, summary), but the word may be anywhere in a piece's text."""
+    root = stem_id(word)
+    return Or([Term("title", root), Term("text", root)])
+
+
+def known(reader, word: str) -> bool:
+    """Whether the index knows `word` (lower case), in its spelling vocabulary or as a root of its text."""
+    return bool(reader.doc_frequency("words", word) or reader.doc_frequency("text", stem_id(word)))
+
+
+def closest_word(reader, word: str) -> str | None:
+    """The indexed word a misspelt `word` most likely means: one edit away before two, then the one in
+    the most pieces (then alphabetical), from the neighbours `similar_words` found."""
+    near = [term for term in similar_words(reader, word) if term != word.lower()]
+    if not near:
+        return None
+    return min(near, key=lambda term: (damerau_levenshtein(word.lower(), term, 2) > 1,
+                                       -reader.doc_frequency("words", term), term))
+
+
 def fuzzy(words: list[str], reader) -> Query:
     """Each word, or for the first MAX_FUZZY words anything in the vocabulary one or two edits away.
 
@@ -169,7 +192,7 @@ def fuzzy(words: list[str], reader) -> Query:
         exact = word_query(word)
         if exact is not None and len(found) < MAX_FUZZY:
             near = similar_words(reader, word)
-            found.append(Or([*(Term("words", term) for term in near), exact]))
+            found.append(Or([*(spelled_like(term) for term in near), exact]))
         elif exact is not None:
             found.append(exact)
     return And(found) if found else Every()

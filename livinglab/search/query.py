@@ -17,7 +17,16 @@ from livinglab.search.documents import plain_text
 from livinglab.search.execution import bitmap, executor
 from livinglab.search.expansion import word_query
 from livinglab.search.partial import Partial, partial_matches, widen
-from livinglab.search.planner import MAX_CORRECTED, MAX_QUERY, QueryPlan, edit_distance, fuzzy, plan
+from livinglab.search.planner import (
+    MAX_CORRECTED,
+    MAX_QUERY,
+    QueryPlan,
+    closest_word,
+    edit_distance,
+    fuzzy,
+    known,
+    plan,
+)
 from livinglab.search.snippets import snippet
 
 POSTINGS_FLOOR = 2_000
@@ -91,19 +100,20 @@ def _run(searcher, query: Query, docs: int, filters: SearchFilters, limit: int, 
 def suggest(searcher, words: list[str]) -> str | None:
     """A corrected query from the index's own vocabulary, when some word is probably misspelt.
 
-    Only the first MAX_CORRECTED unknown words are looked up (each lookup walks the vocabulary)."""
-    corrector = searcher.corrector("words")
+    Only the first MAX_CORRECTED unknown words are looked up (each lookup walks the vocabulary, once per
+    reader: the typo retry and partial matches reuse the walk)."""
+    reader = searcher.reader()
     corrected, changed, lookups = [], False, 0
     for word in words:
         lower = word.lower()
         if (len(lower) < 4 or not lower.isalpha() or not edit_distance(lower) or lookups == MAX_CORRECTED
-                or searcher.doc_frequency("words", lower)):
+                or known(reader, lower)):
             corrected.append(word)
             continue
         lookups += 1
-        options = corrector.suggest(lower, limit=1, maxdist=edit_distance(lower), prefix=1)
-        corrected.append(options[0] if options else word)
-        changed |= bool(options)
+        option = closest_word(reader, lower)
+        corrected.append(option or word)
+        changed |= bool(option)
     return " ".join(corrected) if changed else None
 
 

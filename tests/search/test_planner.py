@@ -3,7 +3,16 @@
 from whoosh.query import And
 
 from livinglab.search import query
-from livinglab.search.planner import MAX_CORRECTED, MAX_FUZZY, MAX_TYPO_LENGTH, MAX_WORDS, fuzzy, plan, similar_words
+from livinglab.search.planner import (
+    MAX_CORRECTED,
+    MAX_FUZZY,
+    MAX_TYPO_LENGTH,
+    MAX_WORDS,
+    closest_word,
+    fuzzy,
+    plan,
+    similar_words,
+)
 from livinglab.search.query import SearchFilters, search_pieces, suggest
 
 NONSENSE = "qwrtplk zxvbnmq plmokij uhbygvt rdxesz wqazsx edcrfv tgbyhn ujmikl olpkmj"
@@ -40,36 +49,35 @@ def test_a_small_index_keeps_every_word(make_piece):
     assert search_pieces("layanan data daerah terpadu", SearchFilters()).total == 1
 
 
-class _Searcher:
-    """Counts the corrector's vocabulary walks; knows no word at all."""
-
-    def __init__(self) -> None:
-        self.lookups: list[str] = []
-
-    def corrector(self, field: str):
-        return self
-
-    def suggest(self, word: str, **options) -> list[str]:
-        self.lookups.append(word)
-        return []
-
-    def doc_frequency(self, field: str, word: str) -> int:
-        return 0
-
-
-def test_did_you_mean_looks_up_at_most_max_corrected_words():
-    searcher = _Searcher()
-    assert suggest(searcher, NONSENSE.split()) is None
-    assert searcher.lookups == NONSENSE.split()[:MAX_CORRECTED]
-
-
 class _Reader:
-    def __init__(self) -> None:
+    """Counts vocabulary walks; knows no word, and finds one neighbour for each (the word plus "x")."""
+
+    def __init__(self, frequencies: dict[str, int] | None = None, near: list[str] | None = None) -> None:
         self.widened: list[str] = []
+        self.frequencies, self.near = frequencies or {}, near
 
     def terms_within(self, field: str, word: str, maxdist: int, prefix: int = 0) -> list[str]:
         self.widened.append(word)
-        return [word + "x"]
+        return [word + "x"] if self.near is None else self.near
+
+    def doc_frequency(self, field: str, word: str) -> int:
+        return self.frequencies.get(word, 0) if field == "words" else 0
+
+    def reader(self):
+        return self
+
+
+def test_did_you_mean_looks_up_at_most_max_corrected_words():
+    searcher = _Reader()
+    assert suggest(searcher, NONSENSE.split()).split()[:MAX_CORRECTED] == [w + "x" for w in NONSENSE.split()[:2]]
+    assert searcher.widened == NONSENSE.split()[:MAX_CORRECTED]
+
+
+def test_did_you_mean_prefers_one_edit_then_the_word_in_the_most_pieces():
+    near = ["kolaborasa", "kolaborasi", "kolaborsi"]  # two edits from "kolaboarsi", one, one
+    reader = _Reader({"kolaborasa": 50, "kolaborasi": 3, "kolaborsi": 1}, near)
+    assert closest_word(reader, "kolaboarsi") == "kolaborasi"
+    assert closest_word(_Reader({}, ["kolaboarsi"]), "kolaboarsi") is None  # the word itself is no correction
 
 
 def test_a_word_is_walked_once_per_reader_and_an_overlong_one_never():
@@ -85,7 +93,7 @@ def test_the_typo_retry_widens_at_most_max_fuzzy_words():
     retry = fuzzy(NONSENSE.split(), reader)
     assert reader.widened == NONSENSE.split()[:MAX_FUZZY]
     assert isinstance(retry, And) and len(retry.subqueries) == len(NONSENSE.split())
-    assert _terms(retry, "words") == {w + "x" for w in NONSENSE.split()[:MAX_FUZZY]}
+    assert {w + "x" for w in NONSENSE.split()[:MAX_FUZZY]} <= _terms(retry, "text")  # found anywhere in the text
 
 
 def test_the_typo_retry_still_finds_a_misspelt_word(make_piece, monkeypatch):
