@@ -230,8 +230,9 @@ class Executor:
         Counted over deleted documents too (the term statistics include them): a deleted document from
         before a list change only delays the pairs until segments merge or the index is rebuilt."""
         if self._pairs_ready is None:
-            total, frequency = self.searcher.doc_count_all(), self.searcher.doc_frequency
-            self._pairs_ready = all(frequency(pairs, analysis.PAIRS_MARKER) == total for pairs in PAIRS.values())
+            total, frequency, fields = self.searcher.doc_count_all(), self.searcher.doc_frequency, self.searcher.schema
+            self._pairs_ready = all(pairs in fields and frequency(pairs, analysis.PAIRS_MARKER) == total
+                                    for pairs in PAIRS.values())
         return self._pairs_ready
 
     def _phrase(self, query: Phrase) -> int:
