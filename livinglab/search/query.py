@@ -13,6 +13,7 @@ from livinglab.indicators.queries import default_framework
 from livinglab.pieces.models import Piece, PieceIndicator, PieceStatus
 from livinglab.regencies.models import Province, Regency
 from livinglab.search import index
+from livinglab.search.analysis import WORD
 from livinglab.search.documents import plain_text
 from livinglab.search.execution import bitmap, executor
 from livinglab.search.expansion import word_query
@@ -161,30 +162,36 @@ def planned(searcher, text: str) -> QueryPlan:
     return plan(text, cost, max(POSTINGS_FLOOR, searcher.doc_count_all() // 2))
 
 
-def _correct(searcher, first: QueryPlan, filters: SearchFilters):
-    """(query, words, docs, suggestion, corrected): the plan's matches, or a correction's when it has none."""
+def _respell(text: str, fixes: dict[str, str]) -> str:
+    """`text` with each word in `fixes` (by its lower case) replaced, quotes, order and the rest kept."""
+    return WORD.sub(lambda match: fixes.get(match.group().lower(), match.group()), text)
+
+
+def _fixes(first: QueryPlan, suggestion: str | None) -> dict[str, str]:
+    """Typed word (lower case) → its "did you mean" correction."""
+    if not suggestion:
+        return {}
+    return {typed.lower(): fixed for typed, fixed in zip(first.matched_words, suggestion.split(), strict=False)
+            if typed.lower() != fixed.lower()}
+
+
+def _correct(searcher, text: str, first: QueryPlan, filters: SearchFilters):
+    """(query, words, docs, fixes, suggestion, corrected): the plan's matches, or a correction's when it has
+    none. The suggestion is the typed text with its misspelt words corrected (phrases stay phrases)."""
     query, words = first.query, first.words
     docs = _matching(searcher, query, filters)
-    suggestion, corrected = None, False
+    fixes, suggestion, corrected = {}, None, False
     if not docs and words:
-        suggestion = suggest(searcher, first.matched_words)
+        fixes = _fixes(first, suggest(searcher, first.matched_words))
+        suggestion = _respell(text, fixes) if fixes else None
         retry = planned(searcher, suggestion).query if suggestion else fuzzy(first.matched_words, searcher.reader())
         docs = _matching(searcher, retry, filters)
         if docs:
             query, corrected = retry, True
-            words = suggestion.split() if suggestion else words
+            words = [fixes.get(word.lower(), word) for word in words]
         else:
-            suggestion = None
-    return query, words, docs, suggestion, corrected
-
-
-def _corrections(first: QueryPlan, suggestion: str | None) -> dict[str, Query]:
-    """Typed word → the query of its "did you mean" correction."""
-    if not suggestion:
-        return {}
-    pairs = zip(first.matched_words, suggestion.split(), strict=False)
-    return {typed.lower(): query for typed, fixed in pairs
-            if typed != fixed and (query := word_query(fixed)) is not None}
+            fixes, suggestion = {}, None
+    return query, words, docs, fixes, suggestion, corrected
 
 
 def ask_index(searcher, text: str, filters: SearchFilters, page: int, per_page: int, newest: bool) -> IndexAnswer:
@@ -194,10 +201,11 @@ def ask_index(searcher, text: str, filters: SearchFilters, page: int, per_page: 
     A corrected query's matches are ranked among the partial ones (widened by the correction): a word
     the index does not know may be a typo or a name no piece mentions, and coverage decides between them."""
     first = planned(searcher, text)
-    query, words, docs, suggestion, corrected = _correct(searcher, first, filters)
+    query, words, docs, fixes, suggestion, corrected = _correct(searcher, text, first, filters)
     partials = []
     if first.parts and (corrected or docs.bit_count() < per_page):
-        widened = widen(searcher, first.parts, _corrections(first, suggestion))
+        corrections = {typed: found for typed, fixed in fixes.items() if (found := word_query(fixed)) is not None}
+        widened = widen(searcher, first.parts, corrections)
         partials = partial_matches(searcher, executor(searcher, FACETS), widened, _allowed(searcher, filters),
                                    0 if corrected else docs)
         docs = 0 if corrected and partials else docs

@@ -69,6 +69,17 @@ def test_did_you_mean_and_fuzzy_retry(client, make_piece):
     assert "Maksud Anda" in html and "kolaborasi" in html
 
 
+def test_did_you_mean_keeps_the_typed_phrase_order_and_other_words(client, make_piece):
+    signed = make_piece(title="Tanda tangan elektronik untuk kolaborasi", summary="Dokumen kolaborasi daerah.")
+    other = make_piece(title="Kolaborasi perguruan tinggi", summary="Tangan terbuka, tanda kerja sama.")
+    results = search_pieces('"tanda tangan" kolaboarsi', SearchFilters())
+    assert results.corrected and results.suggestion == '"tanda tangan" kolaborasi'
+    assert [hit.piece.id for hit in results.hits] == [signed.id, other.id]
+    assert results.hits[1].partial.missing == ["tanda", "tangan"]  # the phrase still holds: not next to each other
+    html = client.get("/search", query_string={"q": '"tanda tangan" kolaboarsi'}).text
+    assert "q=%22tanda+tangan%22+kolaborasi" in html
+
+
 def test_nothing_found_says_so(client, make_piece):
     make_piece()
     assert "Tidak ada yang ditemukan" in client.get("/search?q=qwxzv").text
