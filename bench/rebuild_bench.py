@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import report  # noqa: E402
 from search_bench import corpus, vocabulary  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 
@@ -89,16 +90,13 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000")
     parser.add_argument("--procs", default="1,2")
     args = parser.parse_args()
-    lines = ["# Rebuild benchmark", f"python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d %H:%M')}"]
+    lines = [*report.header("Rebuild benchmark")]
     with tempfile.TemporaryDirectory(prefix="livinglab-rebuild-") as work:
         for size in (int(s) for s in args.sizes.split(",")):
             lines += bench(size, [int(p) for p in args.procs.split(",")], Path(work))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     lines.append(f"\npeak memory of the rebuilding process (seeding included): {rss:.0f} MB")
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / f"rebuild-{time.strftime('%Y%m%d-%H%M')}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+    report.save("rebuild", lines)
 
 
 if __name__ == "__main__":

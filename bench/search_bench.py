@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import report  # noqa: E402
 from whoosh import index as whoosh_index, sorting  # noqa: E402
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema  # noqa: E402
 from whoosh.qparser import MultifieldParser  # noqa: E402
@@ -316,7 +317,7 @@ def main() -> None:
                         help="common roots: the corpus's own (what production makes), or the shipped demo list")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="livinglab-bench-"))
-    lines = ["# Search benchmark", f"python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d %H:%M')}",
+    lines = [*report.header("Search benchmark"),
              "(ratio ×n: this engine's p50 divided by out-of-the-box Whoosh's p50 in the same run)"]
     try:
         for size in (int(s) for s in args.sizes.split(",")):
@@ -326,10 +327,7 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     lines.append(f"\npeak memory of the benchmark process: {rss:.0f} MB")
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / f"search-{time.strftime('%Y%m%d-%H%M')}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+    report.save("search", lines)
 
 
 if __name__ == "__main__":

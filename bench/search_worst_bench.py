@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import report  # noqa: E402
 from search_bench import build_whoosh, corpus, livinglab_document, queries, vocabulary  # noqa: E402
 from whoosh import index as whoosh_index  # noqa: E402
 
@@ -111,16 +112,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="livinglab-worst-"))
-    lines = ["# Worst-case search queries", f"python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d %H:%M')}"]
+    lines = [*report.header("Worst-case search queries")]
     try:
         for size in (int(s) for s in args.sizes.split(",")):
             lines += bench(size, args.runs, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / f"search-worst-{time.strftime('%Y%m%d-%H%M')}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+    report.save("search-worst", lines)
 
 
 if __name__ == "__main__":
