@@ -85,11 +85,12 @@ def piece_document(piece: Piece, extra_text: str = "") -> dict:
                          *(d.name_en for d in domains), kind_en])
     languages = piece_languages(piece.language, f"{piece.title}\n\n{piece.summary}\n\n{piece.body}")
     english = "en" in languages  # English-stemmed too: written in English, wholly or substantially
+    text = f"{body} {about_id}"
     return {
         "id": str(piece.id),
         "title": piece.title,
-        "text": f"{body} {about_id}",
-        "pairs": f"{body} {about_id}",
+        "text": text,
+        "pairs": text,  # the same words, paired where both are common roots
         "title_en": piece.title if english else "",
         "text_en": f"{body if english else ''} {about_en} {' '.join(tags)}",
         "words": f"{piece.title} {piece.summary} {about_id}",

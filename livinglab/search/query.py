@@ -98,24 +98,23 @@ def _run(searcher, query: Query, docs: int, filters: SearchFilters, limit: int, 
     return [hit.docnum for hit in results]
 
 
-def suggest(searcher, words: list[str]) -> str | None:
-    """A corrected query from the index's own vocabulary, when some word is probably misspelt.
+def suggest(searcher, words: list[str]) -> dict[str, str]:
+    """Misspelt word (lower case) → its correction from the index's own vocabulary ("did you mean").
 
     Only the first MAX_CORRECTED unknown words are looked up (each lookup walks the vocabulary, once per
     reader: the typo retry and partial matches reuse the walk)."""
     reader = searcher.reader()
-    corrected, changed, lookups = [], False, 0
+    fixes: dict[str, str] = {}
+    lookups = 0
     for word in words:
         lower = word.lower()
         if (len(lower) < 4 or not lower.isalpha() or not edit_distance(lower) or lookups == MAX_CORRECTED
                 or known(reader, lower)):
-            corrected.append(word)
             continue
         lookups += 1
-        option = closest_word(reader, lower)
-        corrected.append(option or word)
-        changed |= bool(option)
-    return " ".join(corrected) if changed else None
+        if option := closest_word(reader, lower):
+            fixes[lower] = option
+    return fixes
 
 
 def _snippet(piece: Piece, words: list[str]) -> Markup:
@@ -167,14 +166,6 @@ def _respell(text: str, fixes: dict[str, str]) -> str:
     return WORD.sub(lambda match: fixes.get(match.group().lower(), match.group()), text)
 
 
-def _fixes(first: QueryPlan, suggestion: str | None) -> dict[str, str]:
-    """Typed word (lower case) → its "did you mean" correction."""
-    if not suggestion:
-        return {}
-    return {typed.lower(): fixed for typed, fixed in zip(first.matched_words, suggestion.split(), strict=False)
-            if typed.lower() != fixed.lower()}
-
-
 def _correct(searcher, text: str, first: QueryPlan, filters: SearchFilters):
     """(query, words, docs, fixes, suggestion, corrected): the plan's matches, or a correction's when it has
     none. The suggestion is the typed text with its misspelt words corrected (phrases stay phrases)."""
@@ -182,7 +173,7 @@ def _correct(searcher, text: str, first: QueryPlan, filters: SearchFilters):
     docs = _matching(searcher, query, filters)
     fixes, suggestion, corrected = {}, None, False
     if not docs and words:
-        fixes = _fixes(first, suggest(searcher, first.matched_words))
+        fixes = suggest(searcher, first.matched_words)
         suggestion = _respell(text, fixes) if fixes else None
         retry = planned(searcher, suggestion).query if suggestion else fuzzy(first.matched_words, searcher.reader())
         docs = _matching(searcher, retry, filters)

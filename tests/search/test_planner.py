@@ -69,7 +69,7 @@ class _Reader:
 
 def test_did_you_mean_looks_up_at_most_max_corrected_words():
     searcher = _Reader()
-    assert suggest(searcher, NONSENSE.split()).split()[:MAX_CORRECTED] == [w + "x" for w in NONSENSE.split()[:2]]
+    assert suggest(searcher, NONSENSE.split()) == {w: w + "x" for w in NONSENSE.split()[:MAX_CORRECTED]}
     assert searcher.widened == NONSENSE.split()[:MAX_CORRECTED]
 
 
