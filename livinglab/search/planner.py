@@ -98,6 +98,10 @@ def considered(text: str, cut: bool = True) -> tuple[list[str], list[str], list[
         room -= min(room, len(inner))
     words = [w for w in WORD.findall(_PHRASE.sub(" ", text))
              if w not in _OPERATORS and len(w) > 1 and w.lower() not in STOPWORDS]
+    first: dict[str, str] = {}
+    for word in words:  # a repeated word once, as and where first typed
+        first.setdefault(word.lower(), word)
+    words = list(first.values())
     return (phrases, words[:room], ignored + words[room:]) if cut else (phrases, words, ignored)
 
 

@@ -82,3 +82,9 @@ def test_the_page_says_when_no_piece_has_all_the_words(client, make_piece):
     make_piece(title="Arsip dinamis", summary="Arsip dinamis.")
     html = client.get("/search?q=arsip+kertas").text
     assert "Tidak ada tulisan yang memuat semua kata Anda" in html and "Tidak memuat: kertas" in html
+
+
+def test_a_repeated_word_counts_once(make_piece):
+    make_piece(title="Audit infrastruktur pusat data", summary="Pemeriksaan pusat data.")
+    results = search_pieces("<script>alert(1)</script> audit", SearchFilters())
+    assert [hit.partial.missing for hit in results.hits] == [["script", "alert"]]
