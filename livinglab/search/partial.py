@@ -81,8 +81,9 @@ def widen(searcher, found: list[tuple[Query, list[str]]], corrections: dict[str,
     return parts
 
 
-def _coverage(searcher, run: Executor, parts: list[Part], docnums: list[int]) -> dict[int, list[float]]:
+def _coverage(run: Executor, parts: list[Part], docnums: list[int]) -> dict[int, list[float]]:
     """For each candidate, the weight with which it covers each part (0 where it does not)."""
+    searcher = run.searcher
     total = max(1, searcher.doc_count_all())
     covers = {docnum: [0.0] * len(parts) for docnum in docnums}
     for n, part in enumerate(parts):
@@ -96,7 +97,7 @@ def _coverage(searcher, run: Executor, parts: list[Part], docnums: list[int]) ->
     return covers
 
 
-def partial_matches(searcher, run: Executor, parts: list[Part], allow: int | None, exclude: int) -> list[Partial]:
+def partial_matches(run: Executor, parts: list[Part], allow: int | None, exclude: int) -> list[Partial]:
     """Pieces matching some parts (none of the bitmap `exclude`; only those of `allow` when given), best
     first: by relevance times coverage, so covering more and rarer words lifts a piece, and among pieces
     covering alike the more relevant leads."""
@@ -108,7 +109,7 @@ def partial_matches(searcher, run: Executor, parts: list[Part], allow: int | Non
         candidates &= allow
     relevance = dict(run.best(anything, candidates, PARTIAL_CANDIDATES) or [])
     ranked = []
-    for docnum, covers in _coverage(searcher, run, parts, list(relevance)).items():
+    for docnum, covers in _coverage(run, parts, list(relevance)).items():
         matched = [w for part, cover in zip(parts, covers, strict=True) if cover for w in part.words]
         missing = [w for part, cover in zip(parts, covers, strict=True) if not cover for w in part.words]
         ranked.append((-sum(covers) * relevance[docnum], docnum, Partial(docnum, matched, missing)))

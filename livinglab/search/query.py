@@ -197,7 +197,7 @@ def ask_index(searcher, text: str, filters: SearchFilters, page: int, per_page: 
     if first.parts and (corrected or docs.bit_count() < per_page):
         corrections = {typed: found for typed, fixed in fixes.items() if (found := word_query(fixed)) is not None}
         widened = widen(searcher, first.parts, corrections)
-        partials = partial_matches(searcher, executor(searcher, FACETS), widened, _allowed(searcher, filters),
+        partials = partial_matches(executor(searcher, FACETS), widened, _allowed(searcher, filters),
                                    0 if corrected else docs)
         docs = 0 if corrected and partials else docs
     shown = docs | bitmap(p.docnum for p in partials)
