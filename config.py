@@ -39,7 +39,8 @@ SEARCH_DRAIN_INTERVAL = float(_env("SEARCH_DRAIN_INTERVAL", "5"))
 SEARCH_QUEUE_MAX_AGE = _env_int("SEARCH_QUEUE_MAX_AGE", 300)
 SEARCH_DRAIN_BATCH = _env_int("SEARCH_DRAIN_BATCH", 1000)
 SEARCH_WRITER_TIMEOUT = float(_env("SEARCH_WRITER_TIMEOUT", "2"))
-# Indexing processes of `search rebuild` (each holds up to 256 MB of postings before spilling to disk).
+# Indexing processes of `search rebuild`, each forked to write one segment (and holding up to 256 MB of
+# postings before it spills them to disk); on a machine with more cores, more processes build faster.
 SEARCH_BUILD_PROCS = _env_int("SEARCH_BUILD_PROCS", min(4, os.cpu_count() or 1))
 SEARCH_PER_PAGE = _env_int("SEARCH_PER_PAGE", 20)
 SEARCH_ATTACHMENT_TEXT_LIMIT = _env_int("SEARCH_ATTACHMENT_TEXT_LIMIT", 200_000)

@@ -4,7 +4,8 @@ Run: make bench-rebuild (SIZES=10000,100000 PROCS=1,2).
 Each size gets a fresh SQLite database with the real reference data and synthetic published pieces (the
 corpus of search_bench.py: about 450 words drawn from the demo pieces' vocabulary, one or two indicators
 each), then the rebuild runs once per number of indexing processes, with the progress callback the command
-uses. Reported: seconds, pieces per second, and the peak memory of the rebuilding process.
+uses. Reported: seconds, pieces per second, and the peak memory of the rebuilding process and of its
+indexing processes.
 """
 
 import argparse
@@ -95,7 +96,9 @@ def main() -> None:
         for size in (int(s) for s in args.sizes.split(",")):
             lines += bench(size, [int(p) for p in args.procs.split(",")], Path(work))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    lines.append(f"\npeak memory of the rebuilding process (seeding included): {rss:.0f} MB")
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    lines.append(f"\npeak memory of the rebuilding process (seeding included): {rss:.0f} MB; "
+                 f"of the largest indexing process it forked: {child:.0f} MB")
     report.save("rebuild", lines)
 
 

@@ -28,6 +28,7 @@ from whoosh import index as whoosh_index, sorting  # noqa: E402
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema  # noqa: E402
 from whoosh.qparser import MultifieldParser  # noqa: E402
 
+from livinglab.search import building, index  # noqa: E402
 from livinglab.search.analysis import indonesian_analyzer, use_common_roots  # noqa: E402
 from livinglab.search.documents import schema as livinglab_schema  # noqa: E402
 from livinglab.search.execution import executor  # noqa: E402
@@ -98,13 +99,31 @@ def livinglab_document(doc: dict) -> dict:
     }
 
 
-def build_whoosh(folder: Path, schema, documents, to_document, procs: int, compound: bool = True) -> float:
+def build_whoosh(folder: Path, schema, documents, to_document, procs: int) -> float:
     ix = whoosh_index.create_in(str(folder), schema)
     started = time.perf_counter()
-    writer = ix.writer(procs=procs, multisegment=procs > 1, limitmb=256, compound=compound)
+    writer = ix.writer(procs=procs, multisegment=procs > 1, limitmb=256)
     for doc in documents:
         writer.add_document(**to_document(doc))
     writer.commit()
+    return time.perf_counter() - started
+
+
+def build_livinglab(folder: Path, schema, documents, to_document, procs: int) -> float:
+    """As `flask search rebuild` indexes (building.py): one segment per process, without the database."""
+    ix = whoosh_index.create_in(str(folder), schema)
+    started = time.perf_counter()
+    documents = list(documents)
+    size = max(1, -(-len(documents) // procs))
+    parts = [documents[start:start + size] for start in range(0, len(documents), size)]
+
+    def write(part, progress):
+        writer = building.BuildWriter(ix, schema=schema, _lk=False, compound=False, limitmb=index.BUILD_POOL_MB)
+        for doc in part:
+            writer.add_document(**to_document(doc))
+        return writer.finish(), len(part)
+
+    building.commit_segments(ix.writer(), schema, building.write_parts(parts, write))
     return time.perf_counter() - started
 
 
@@ -268,11 +287,11 @@ def bench(size: int, repeat: int, procs: int, work: Path, corpus_roots: bool) ->
             if name == "livinglab-warm":  # the same index, caches kept between queries
                 target, seconds = work / f"livinglab-{size}", engines["livinglab"][0]
             else:
-                schema, to_doc = (default_schema(), default_document) if name == "whoosh-default" else (
-                    livinglab_schema(), livinglab_document)
-                seconds = build_whoosh(
-                    target, schema, corpus(size, vocab), to_doc, procs, compound=name == "whoosh-default"
-                )
+                if name == "whoosh-default":
+                    seconds = build_whoosh(target, default_schema(), corpus(size, vocab), default_document, procs)
+                else:
+                    seconds = build_livinglab(target, livinglab_schema(), corpus(size, vocab), livinglab_document,
+                                              procs)
             searcher = whoosh_index.open_dir(str(target)).searcher()
             if name == "livinglab":
                 started = time.perf_counter()

@@ -46,7 +46,8 @@ def schema() -> Schema:
         regency=ID(sortable=True),
         year=ID(sortable=True),
         language=ID(sortable=True),
-        published=NUMERIC(sortable=True, bits=64),
+        # Sorted by its column and never searched by range: one term per piece instead of Whoosh's 16 tiers.
+        published=NUMERIC(sortable=True, bits=64, shift_step=64),
     )
 
 

@@ -9,6 +9,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 from flask import current_app
@@ -17,19 +18,22 @@ from sqlalchemy.orm import Session, joinedload, selectinload, undefer
 from whoosh import index as whoosh_index
 from whoosh.index import EmptyIndexError, LockError
 from whoosh.searching import Searcher
-from whoosh.writing import CLEAR, IndexWriter
+from whoosh.writing import IndexWriter
 
 from livinglab.comments.models import Comment
 from livinglab.extensions import db
 from livinglab.indicators.models import Aspect, Indicator
 from livinglab.pieces.models import Attachment, Piece, PieceIndicator, PieceStatus
 from livinglab.regencies.models import Regency
+from livinglab.search.building import BuildWriter, commit_segments, write_parts
 from livinglab.search.documents import extract_text, piece_document, plain_text, schema
 from livinglab.search.hooks import SKIP
 from livinglab.search.models import SearchQueueItem
 
 log = logging.getLogger(__name__)
 BATCH = 500
+MIN_PART = 2_000  # fewer pieces than this per process: forking costs more than it saves
+BUILD_POOL_MB = 256  # postings held in memory per rebuilding process before they spill to disk
 OPEN_ATTEMPTS = 5
 _lock = threading.Lock()
 _searchers: dict[str, Searcher] = {}
@@ -200,36 +204,63 @@ def drift() -> tuple[set[int], set[int]]:
 
 
 def rebuild(progress=None) -> int:
-    """Recreate the index from the database; `progress(n)` is called after each batch."""
+    """Recreate the index from the database with the schema in code; `progress(n)` is called after each
+    batch of n pieces. Returns the number of pieces indexed.
+
+    The published ids are cut into SEARCH_BUILD_PROCS contiguous parts, each written as one new segment
+    by a forked process (building.py); this process holds the index's lock throughout and swaps every old
+    segment for the new ones in one commit (searchers see the old index until then)."""
     ix = open_index()
-    if set(ix.schema.names()) != set(schema().names()):
-        ix = open_index(create=True)  # the schema changed in code: start from an empty index
-    # Take the lock before anything is cleared: a busy index stays as it was.
-    writer = ix.writer(timeout=current_app.config["SEARCH_WRITER_TIMEOUT"] * 5, compound=False,
-                       procs=current_app.config["SEARCH_BUILD_PROCS"], multisegment=True, limitmb=256)
-    session = _session()
-    count = 0
+    # Take the lock before anything is read: a busy index stays as it was.
+    writer = ix.writer(timeout=current_app.config["SEARCH_WRITER_TIMEOUT"] * 5, compound=False)
     try:
-        ids = sorted(published_ids(session))
-        for start in range(0, len(ids), BATCH):
-            batch = set(ids[start:start + BATCH])
-            pieces = _load(session, batch)
-            _extract_missing(pieces)
-            for document in _documents(session, pieces):
-                writer.add_document(**document)
-            count += len(pieces)
-            session.commit()
-            session.expunge_all()
-            if progress:
-                progress(len(batch))
-        writer.commit(mergetype=CLEAR)  # the new documents replace every old segment at once
+        session = _session()
+        try:
+            ids = sorted(published_ids(session))
+        finally:
+            session.close()
+        procs = max(1, min(current_app.config["SEARCH_BUILD_PROCS"], len(ids) // MIN_PART))
+        size = max(1, -(-len(ids) // procs))
+        parts = [ids[start:start + size] for start in range(0, len(ids), size)]
+        write = partial(_write_part, current_app._get_current_object(), ix, len(parts) > 1)
+        results = write_parts(parts, write, progress)
+        commit_segments(writer, schema(), results)
     except BaseException:
-        writer.cancel()
+        if not writer.is_closed:
+            writer.cancel()
         raise
-    finally:
-        session.close()
     forget_searchers()
-    return count
+    return sum(count for _, count in results)
+
+
+def _write_part(app, ix, forked: bool, ids: list[int], progress=None):
+    """Index these pieces as one new segment: (the segment or None when none is still published, count)."""
+    with app.app_context():
+        if forked:
+            db.engine.dispose(close=False)  # the parent's pooled connections stay the parent's
+        writer = BuildWriter(ix, schema=schema(), _lk=False, compound=False, limitmb=BUILD_POOL_MB)
+        session, count = _session(), 0
+        try:
+            for start in range(0, len(ids), BATCH):
+                batch = ids[start:start + BATCH]
+                pieces = _load(session, batch)
+                _extract_missing(pieces)
+                for document in _documents(session, pieces):
+                    writer.add_document(**document)
+                count += len(pieces)
+                session.commit()
+                session.expunge_all()
+                if progress:
+                    progress(len(batch))
+            if not count:
+                writer.abandon()
+                return None, 0
+            return writer.finish(), count
+        except BaseException:
+            writer.abandon()
+            raise
+        finally:
+            session.close()
 
 
 def enqueue(ids: Iterable[int]) -> None:

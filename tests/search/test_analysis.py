@@ -5,6 +5,8 @@ import pytest
 from livinglab.search.analysis import (
     COMMON_ROOTS,
     PAIRS_MARKER,
+    CommonPairFilter,
+    IndonesianTokenizer,
     english_analyzer,
     indonesian_analyzer,
     pairs_analyzer,
@@ -72,3 +74,22 @@ def test_neighbouring_common_roots_are_indexed_as_pairs_and_the_list_is_recorded
     # stop words ("dan") are skipped, as the text field's positions skip them; "desa" breaks the chain
     assert tokens == ["pusat data", "data layan", "layan izin", "data pusat", PAIRS_MARKER]
     assert [t.text for t in pairs_analyzer()("")] == [PAIRS_MARKER]
+
+
+@pytest.mark.parametrize("text", [
+    "Yang menetapkan perizinan di Kabupaten Sumedang, dan pengaduan masyarakat.",
+    "di untuk Café Œuvre naïve e-budgeting I45 TTE a b 2024 ber-TTE _x_ dan",
+    "",
+    "yang dan di",
+    "Pusat data dan layanan perizinan desa, data pusat; pelayanan data",
+])
+def test_the_one_pass_analysis_equals_the_chain_of_filters(text):
+    analyzer = indonesian_analyzer()
+    for start in (0, 7):
+        fast = [(t.text, t.pos) for t in analyzer(text, positions=True, start_pos=start)]
+        chain = [(t.text, t.pos) for t in analyzer.pipeline(text, positions=True, start_pos=start)]
+        assert fast == chain
+    with_offsets = [(t.text, t.startchar) for t in analyzer(text, chars=True)]
+    assert [word for word, _ in with_offsets] == [t.text for t in analyzer(text)]
+    chained_pairs = IndonesianTokenizer() | CommonPairFilter()
+    assert _tokens(pairs_analyzer(), text) == _tokens(chained_pairs, text)
