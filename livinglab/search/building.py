@@ -84,7 +84,7 @@ class ChunkedPool(PostingPool):
         f = self._open_run(path)
         try:
             while header := f.read(_SIZE.size):
-                yield from marshal.loads(f.read(_SIZE.unpack(header)[0]))
+                yield from marshal.loads(f.read(_SIZE.unpack(header)[0]))  # nosec B302  # our own spill file
         finally:
             f.close()
             self._remove_run(path)
