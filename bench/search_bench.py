@@ -113,9 +113,7 @@ def build_livinglab(folder: Path, schema, documents, to_document, procs: int) ->
     """As `flask search rebuild` indexes (building.py): one segment per process, without the database."""
     ix = whoosh_index.create_in(str(folder), schema)
     started = time.perf_counter()
-    documents = list(documents)
-    size = max(1, -(-len(documents) // procs))
-    parts = [documents[start:start + size] for start in range(0, len(documents), size)]
+    parts = building.split(list(documents), procs)
 
     def write(part, progress):
         writer = building.BuildWriter(ix, schema=schema, _lk=False, compound=False, limitmb=index.BUILD_POOL_MB)

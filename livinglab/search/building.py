@@ -162,18 +162,27 @@ def _write_postings(fieldwriter, schema, lengths: _Lengths | None, postings: Ite
 PartResult = tuple  # (the part's segment, or None when it had nothing to index; how many documents it indexed)
 
 
+def split(items: list, parts: int) -> list[list]:
+    """`items` cut into at most `parts` contiguous parts of nearly equal size."""
+    size = max(1, -(-len(items) // max(1, parts)))
+    return [items[start:start + size] for start in range(0, len(items), size)]
+
+
 def write_parts(parts: list, write_part: Callable, progress: Callable[[int], None] | None = None) -> list[PartResult]:
     """`write_part(part, report)` for each part: here when there is one, else each in a forked process of
     its own (which reads, analyses and writes its part), with `report(n)` reaching `progress` here.
-    A part that fails stops the others and raises RuntimeError with its traceback."""
+    Results come back in the order of the parts, so segments, and ties in ranking, never depend on
+    which process finished first. A part that fails stops the others and raises RuntimeError with its
+    traceback."""
     if len(parts) <= 1:
         return [write_part(part, progress) for part in parts]
     context = multiprocessing.get_context("fork")
     messages = context.Queue()
-    workers = [context.Process(target=_run_part, args=(write_part, part, messages), daemon=True) for part in parts]
+    workers = [context.Process(target=_run_part, args=(write_part, number, part, messages), daemon=True)
+               for number, part in enumerate(parts)]
     for worker in workers:
         worker.start()
-    results: list[PartResult] = []
+    results: dict[int, PartResult] = {}
     try:
         while len(results) < len(workers):
             try:
@@ -188,22 +197,23 @@ def write_parts(parts: list, write_part: Callable, progress: Callable[[int], Non
                 if progress:
                     progress(value)
             else:
-                results.append(value)
+                number, result = value
+                results[number] = result
     finally:
         for worker in workers:
             if worker.is_alive() and len(results) < len(workers):
                 worker.terminate()
             worker.join()
-    return results
+    return [results[number] for number in range(len(parts))]
 
 
-def _run_part(write_part: Callable, part, messages) -> None:
+def _run_part(write_part: Callable, number: int, part, messages) -> None:
     try:
         result = write_part(part, lambda count: messages.put(("progress", count)))
     except BaseException:
         messages.put(("error", traceback.format_exc()))
     else:
-        messages.put(("done", result))
+        messages.put(("done", (number, result)))
     messages.close()
     messages.join_thread()
 

@@ -25,7 +25,7 @@ from livinglab.extensions import db
 from livinglab.indicators.models import Aspect, Indicator
 from livinglab.pieces.models import Attachment, Piece, PieceIndicator, PieceStatus
 from livinglab.regencies.models import Regency
-from livinglab.search.building import BuildWriter, commit_segments, write_parts
+from livinglab.search.building import BuildWriter, commit_segments, split, write_parts
 from livinglab.search.documents import extract_text, piece_document, plain_text, schema
 from livinglab.search.hooks import SKIP
 from livinglab.search.models import SearchQueueItem
@@ -220,8 +220,7 @@ def rebuild(progress=None) -> int:
         finally:
             session.close()
         procs = max(1, min(current_app.config["SEARCH_BUILD_PROCS"], len(ids) // MIN_PART))
-        size = max(1, -(-len(ids) // procs))
-        parts = [ids[start:start + size] for start in range(0, len(ids), size)]
+        parts = split(ids, procs)
         write = partial(_write_part, current_app._get_current_object(), ix, len(parts) > 1)
         results = write_parts(parts, write, progress)
         commit_segments(writer, schema(), results)

@@ -99,6 +99,8 @@ def test_a_rebuild_in_two_processes_finds_what_a_rebuild_in_one_finds(app, piece
     assert sum(progress) == len(pieces)
     assert len(TOC.read(index.open_index().storage, "MAIN").segments) == 2
     assert index.indexed_ids() == set(pieces)
+    # segments in the order of the parts, whichever process finished first: the same document order
+    assert [int(fields["id"]) for fields in index.searcher().all_stored_fields()] == sorted(pieces)
     assert [_found(query) for query in queries] == one
     assert all(one)
 
