@@ -106,7 +106,7 @@ def _load(session: Session, ids: Iterable[int]) -> list[Piece]:
         .joinedload(Aspect.domain),
         selectinload(Piece.tags),
         selectinload(Piece.attachments).options(undefer(Attachment.extracted_text)),
-    )
+    ).order_by(Piece.id)  # documents in id order on every database: the same index from the same data
     return list(session.scalars(query))
 
 
