@@ -139,6 +139,13 @@ MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 110 * 1024 * 1024)
 MAX_FORM_MEMORY_SIZE = _env_int("MAX_FORM_MEMORY_SIZE", 2 * 1024 * 1024)
 PER_PAGE = _env_int("PER_PAGE", 25)
 SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+# Whole public pages kept per process for visitors who are not signed in, up to this many bytes with their
+# compressed forms (0: none; see livinglab/pagecache.py). Off in debug, where templates change under you.
+PAGE_CACHE_BYTES = _env_int("PAGE_CACHE_BYTES", 32 * 1024 * 1024)
+# Responses compressed with Flask-Compress (the best the browser accepts), static files included.
+COMPRESS_ALGORITHM = ["zstd", "br", "gzip"]
+COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/javascript", "application/json",
+                      "image/svg+xml", "text/csv", "text/plain"]
 WTF_CSRF_TIME_LIMIT = None
 
 # Shows a banner saying the data is invented; `make run` sets it because it loads demo content.

@@ -43,15 +43,15 @@ PAGES = {
 }
 
 
-def seed(count: int, rng: random.Random) -> None:
-    """Synthetic commitments with 1–3 targets and 2–4 milestones each, in bulk."""
+def seed(count: int, rng: random.Random, first_id: int = 1, owner_email: str = "owner@bench.example.org") -> None:
+    """Synthetic commitments with 1–3 targets and 2–4 milestones each, in bulk, with ids from `first_id`."""
     today = lab_today()
     regencies = list(db.session.scalars(select(Regency.code)))
     indicators = [i.id for i in default_framework().indicators]
-    owner = db.session.scalar(select(User.id).where(User.email == "owner@bench.example.org"))
+    owner = db.session.scalar(select(User.id).where(User.email == owner_email))
     statuses = list(CommitmentStatus)
     commitments, targets, milestones = [], [], []
-    for number in range(1, count + 1):
+    for number in range(first_id, first_id + count):
         start = today - timedelta(days=rng.randint(0, 540))
         commitments.append({
             "id": number, "regency_code": rng.choice(regencies), "owner_id": owner, "title": f"Komitmen {number}",

@@ -24,13 +24,13 @@ from sqlalchemy import delete, select  # noqa: E402
 
 from livinglab import create_app  # noqa: E402
 from livinglab.clock import lab_today  # noqa: E402
-from livinglab.commitments.outcomes import judge  # noqa: E402
 from livinglab.demo.services import load_reference_content  # noqa: E402
 from livinglab.evaluations import services  # noqa: E402
 from livinglab.evaluations.models import Evaluation, EvaluationScore  # noqa: E402
 from livinglab.extensions import db  # noqa: E402
 from livinglab.indicators.queries import framework_by_code  # noqa: E402
 from livinglab.regencies.models import Regency  # noqa: E402
+from livinglab.results.services import import_results  # noqa: E402
 
 
 def sheet(year: int, seed: int, bump: bool = False) -> bytes:
@@ -88,7 +88,7 @@ def main() -> None:
                 times["check a new sheet"].append(elapsed)
 
                 def store(rows=checked.rows):
-                    judge(services.apply_rows(rows, None, "Bench"))
+                    import_results(rows, None, "Bench", notify=False)
                     db.session.commit()
 
                 times["store it"].append(timed(store)[0])

@@ -35,16 +35,18 @@ from livinglab.search import index  # noqa: E402
 BATCH = 5_000
 
 
-def seed(size: int) -> None:
-    """`size` published synthetic pieces, inserted in bulk."""
+def seed(size: int, first_id: int = 1, markdown: bool = False) -> None:
+    """`size` published synthetic pieces, inserted in bulk with ids from `first_id`; with `markdown`, each
+    body has the headings, list and emphasis of a real piece (pages render it; the index does not care)."""
     regencies = list(db.session.scalars(select(Regency.code).order_by(Regency.code)))
     indicators = [i.id for i in default_framework().indicators]
     kinds, start = list(PieceKind), datetime(2021, 1, 1, tzinfo=UTC)
     pieces, targets = [], []
-    for number, doc in enumerate(corpus(size, vocabulary()), start=1):
+    for number, doc in enumerate(corpus(size, vocabulary()), start=first_id):
+        body = markdown_body(doc["body"]) if markdown else doc["body"]
         pieces.append({
             "id": number, "kind": kinds[number % 3], "status": PieceStatus.PUBLISHED, "title": doc["title"][:160],
-            "slug": f"bench-{number}", "summary": doc["summary"], "body": doc["body"], "language": "id",
+            "slug": f"bench-{number}", "summary": doc["summary"], "body": body, "language": "id",
             "regency_code": regencies[number % len(regencies)], "is_demo": False,
             "created_at": start + timedelta(minutes=number), "updated_at": start + timedelta(minutes=number),
             "published_at": start + timedelta(minutes=number),
@@ -59,6 +61,15 @@ def seed(size: int) -> None:
         db.session.execute(insert(Piece), pieces)
         db.session.execute(insert(PieceIndicator), targets)
     db.session.commit()
+
+
+def markdown_body(text: str) -> str:
+    """The words of a synthetic body laid out as officials write pieces: sections, a list, some emphasis."""
+    words = text.split()
+    third = len(words) // 3
+    steps = "\n".join(f"- **{words[third + k]}** {' '.join(words[third + k * 6:third + k * 6 + 6])}" for k in range(5))
+    return (f"## Latar belakang\n\n{' '.join(words[:third])}\n\n## Langkah\n\n{steps}\n\n"
+            f"## Hasil\n\n{' '.join(words[third + 30:])}")
 
 
 def bench(size: int, procs: list[int], work: Path) -> list[str]:

@@ -6,7 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
-from livinglab import i18n, panels
+from livinglab import i18n, pagecache, panels
 from livinglab.extensions import babel, csrf, db, limiter, migrate
 from livinglab.pagination import BoundedIntConverter, page_link_args
 from livinglab.rendering import render_markdown
@@ -26,6 +26,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(overrides or {})
     if app.debug or app.testing:
         app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
+    if app.debug:
+        app.config["PAGE_CACHE_BYTES"] = 0  # templates and code change under a developer
     elif app.config["SECRET_KEY"] == config.DEFAULT_SECRET_KEY:
         raise InsecureConfigError("Set SECRET_KEY: the default key is for development only.")
     Path(config.INSTANCE_DIR).mkdir(exist_ok=True)
@@ -62,6 +64,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     from livinglab.search import cli as search_cli, views as search_views, worker as search_worker
     from livinglab.site import (
+        assets,
         errors,
         guards,
         headers,
@@ -105,6 +108,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     errors.register(app)
     guards.register(app)
     headers.register(app)
+    assets.register(app)
+    pagecache.init_app(app)
     return app
 
 

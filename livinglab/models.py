@@ -17,6 +17,7 @@ from livinglab.commitments.models import (
 from livinglab.evaluations.models import Evaluation, EvaluationScore, ResultImport
 from livinglab.indicators.models import Aspect, CrosswalkLink, Domain, Framework, Indicator, Level, PredicateBand
 from livinglab.notifications.models import Follow, Notification, NotificationKind
+from livinglab.pagecache import SiteGeneration
 from livinglab.pieces.models import Attachment, Piece, PieceIndicator, PieceKind, PieceRevision, PieceStatus, Tag
 from livinglab.regencies.models import Province, Regency, RegencyKind
 from livinglab.results.models import Judgement
@@ -64,6 +65,7 @@ __all__ = [
     "ResultImport",
     "Role",
     "SearchQueueItem",
+    "SiteGeneration",
     "StatusChange",
     "Tag",
     "User",

@@ -4,6 +4,7 @@ import html as html_entities
 import re
 import xml.etree.ElementTree as etree  # nosec B405  # builds link elements for Markdown, never parses XML
 from collections.abc import Mapping
+from importlib.metadata import version
 
 import markdown
 import nh3
@@ -15,6 +16,10 @@ from markupsafe import Markup
 MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists", "nl2br"]
 MARKDOWN_CONFIG = {"tables": {"use_align_attribute": True}}
 URL_SCHEMES = {"http", "https", "mailto"}
+# What stored HTML was rendered with: the libraries' versions and ours (raise RENDERING when this module's
+# output changes). HTML stored under another version is rendered again (`flask content rerender`).
+RENDERING = 1
+RENDERER_VERSION = f"{RENDERING};markdown {version('markdown')};nh3 {version('nh3')}"
 LINK_REL = "nofollow ugc noopener"
 
 _COMMENT_TAGS = {"p", "br", "strong", "em", "del", "a", "ul", "ol", "li", "blockquote", "code", "pre"}
@@ -109,6 +114,11 @@ def render_markdown(text: str | None, profile: str = "piece", mentions: Mapping[
     html = markdown.markdown(text, extensions=[*MARKDOWN_EXTENSIONS, links], extension_configs=MARKDOWN_CONFIG)
     clean = _CLEANERS[profile].clean(html)
     return Markup(clean)  # nosec B704  # nh3 has just sanitised it with an allow-list
+
+
+def stored_markup(html: str) -> Markup:
+    """HTML that `render_markdown` produced and the database kept under the current RENDERER_VERSION."""
+    return Markup(html)  # nosec B704  # sanitised by render_markdown when it was stored
 
 
 def plain_text(text: str | None) -> str:

@@ -6,6 +6,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from livinglab.pagecache import MIGRATING
+
 config = context.config
 # Keep the application's loggers alive when migrations run inside a live process or the tests.
 fileConfig(config.config_file_name, disable_existing_loggers=False)
@@ -41,8 +43,12 @@ def run_migrations_online() -> None:
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
-        with context.begin_transaction():
-            context.run_migrations()
+        connection.info[MIGRATING] = True  # the page cache's generation may not exist yet (livinglab/pagecache.py)
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            connection.info.pop(MIGRATING, None)
 
 
 if context.is_offline_mode():

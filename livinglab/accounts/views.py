@@ -25,6 +25,7 @@ from livinglab.audit import queries as audit_queries
 from livinglab.extensions import db, limiter
 from livinglab.i18n import VISITOR_CHOICE, select_locale
 from livinglab.mail import run_after_response
+from livinglab.pagecache import public_page
 from livinglab.pagination import paginate
 from livinglab.regencies.queries import regency_choices
 from livinglab.roles import ROLE_LABELS, Role
@@ -172,6 +173,7 @@ def profile():
 
 
 @bp.get("/people/<handle>")
+@public_page
 def person(handle: str):
     """The public profile a mention links to: name, handle, role and regency, nothing private."""
     user = queries.find_user_by_handle(handle)

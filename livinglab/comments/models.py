@@ -38,6 +38,8 @@ class Comment(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     body: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")
+    # The renderer that produced body_html (rendering.RENDERER_VERSION); `flask content rerender` updates the rest.
+    rendered_with: Mapped[str] = mapped_column(String(80), default="", server_default="")
     # The form's one-time key: a double submit of the same form creates one comment.
     submission_key: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, index=True)

@@ -24,7 +24,7 @@ from livinglab.comments.subjects import (
 from livinglab.extensions import db
 from livinglab.notifications import services as notifications
 from livinglab.notifications.models import NotificationKind
-from livinglab.rendering import mention_candidates, plain_text, render_markdown
+from livinglab.rendering import RENDERER_VERSION, mention_candidates, plain_text, render_markdown
 
 DUPLICATE_WINDOW = timedelta(minutes=10)
 MAX_MENTIONS = 10  # people one comment can notify by mentioning them
@@ -45,6 +45,16 @@ def render_body(body: str) -> tuple[str, list[User]]:
     found: set[str] = set()
     html = render_markdown(body, "comment", {h: u.profile_path for h, u in known.items()}, found)
     return str(html), [known[handle] for handle in sorted(found)]
+
+
+def rerender_stale_comments() -> int:
+    """Render again every comment stored by another renderer (mentions as known now); returns how many."""
+    stale = db.session.scalars(select(Comment).where(Comment.rendered_with != RENDERER_VERSION,
+                                                     Comment.deleted_at.is_(None))).all()
+    for comment in stale:
+        comment.body_html, _mentioned = render_body(comment.body)
+        comment.rendered_with = RENDERER_VERSION
+    return len(stale)
 
 
 def _check_body(body: str) -> str:
@@ -116,7 +126,7 @@ def add_comment(author: User, subject: ThreadSubject, body: str, parent: Comment
     _check_rate(author, now)
     html, mentioned = render_body(body)
     comment = Comment(**comment_fields(subject), parent=parent, author=author, body=body, body_html=html,
-                      submission_key=submission_key or None, created_at=now)
+                      rendered_with=RENDERER_VERSION, submission_key=submission_key or None, created_at=now)
     db.session.add(comment)
     db.session.flush()
     notifications.follow(author, kind_of(subject), subject.id)
@@ -134,7 +144,7 @@ def edit_comment(comment: Comment, user: User, body: str, now: datetime | None =
     subject = notification_subject(subject_of(comment))
     told = notifications.notified_about(subject.type, subject.id, f"comment-{comment.id}")
     comment.body_html, mentioned = render_body(body)
-    comment.body = body
+    comment.body, comment.rendered_with = body, RENDERER_VERSION
     comment.edited_at = now or utcnow()
     _fan_out(comment, [u for u in mentioned if u.id not in told], followers=False)
 

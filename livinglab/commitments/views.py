@@ -36,6 +36,7 @@ from livinglab.extensions import db
 from livinglab.i18n import localized
 from livinglab.indicators.queries import all_frameworks, catalogue_query, default_catalogue, framework_for_year
 from livinglab.notifications import services as notifications
+from livinglab.pagecache import public_page
 from livinglab.pagination import paginate
 from livinglab.pieces.attachments import UploadError, check_uploads
 from livinglab.pieces.models import Piece, PieceStatus
@@ -54,6 +55,7 @@ def filter_options() -> dict:
 
 
 @bp.get("")
+@public_page
 def index():
     filters = queries.CommitmentFilters.from_args(request.args)
     today = lab_today()
@@ -217,6 +219,7 @@ def render_commitment(commitment: Commitment, forms: dict | None = None, status:
 
 
 @bp.get("/<int:commitment_id>")
+@public_page
 def detail(commitment_id: int):
     return render_commitment(load_commitment(commitment_id, can_view_commitment))
 

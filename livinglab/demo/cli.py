@@ -1,11 +1,13 @@
-"""`flask content load` and `flask demo load|logins`."""
+"""`flask content load|rerender` and `flask demo load|logins`."""
 
 import click
 from flask.cli import AppGroup
 
+from livinglab.comments.services import rerender_stale_comments
 from livinglab.demo.data import DEMO_PASSWORD
 from livinglab.demo.services import demo_logins, load_demo, load_reference_content
 from livinglab.extensions import db
+from livinglab.pieces.services import rerender_stale_pieces
 
 content_cli = AppGroup("content", help="Shipped reference data.")
 demo_cli = AppGroup("demo", help="Demo content (invented, labelled as demo).")
@@ -18,6 +20,15 @@ def load_content() -> None:
     db.session.commit()
     summary = ", ".join(f"{name}: {c['created']} new, {c['updated']} updated" for name, c in results.items())
     click.echo(f"Content loaded ({summary}).")
+
+
+@content_cli.command("rerender")
+def rerender() -> None:
+    """Store again the HTML of every piece and comment rendered by another Markdown renderer (after an upgrade)."""
+    pieces = rerender_stale_pieces()
+    comments = rerender_stale_comments()
+    db.session.commit()
+    click.echo(f"Rendered again: {pieces} pieces, {comments} comments.")
 
 
 @demo_cli.command("load")

@@ -4,12 +4,14 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from livinglab import panels
 from livinglab.indicators import queries
+from livinglab.pagecache import public_page
 from livinglab.pagination import paginate
 
 bp = Blueprint("indicators", __name__, url_prefix="/indicators")
 
 
 @bp.get("")
+@public_page
 def index():
     framework = queries.framework_by_code(request.args.get("framework"))
     if framework is None:
@@ -26,6 +28,7 @@ def index():
 
 
 @bp.get("/crosswalk")
+@public_page
 def crosswalk():
     """How the indicators of one framework correspond to those of the next, with the reason for each link."""
     pairs = queries.crosswalk_pairs()
@@ -33,6 +36,7 @@ def crosswalk():
 
 
 @bp.get("/<code>")
+@public_page
 def detail(code: str):
     indicator = queries.find_indicator(code, request.args.get("framework"))
     if indicator is None:

@@ -6,11 +6,13 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import JSON, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from markupsafe import Markup
+from sqlalchemy import JSON, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from livinglab.clock import utcnow
 from livinglab.extensions import db
+from livinglab.rendering import RENDERER_VERSION, render_markdown, stored_markup
 
 if TYPE_CHECKING:
     from livinglab.accounts.models import User
@@ -68,6 +70,9 @@ class Piece(db.Model):
     slug: Mapped[str] = mapped_column(String(160))
     summary: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
+    # The body rendered and sanitised at save, and the renderer that did it (rendering.RENDERER_VERSION).
+    body_html: Mapped[str] = mapped_column(Text, default="", server_default="")
+    rendered_with: Mapped[str] = mapped_column(String(80), default="", server_default="")
     language: Mapped[str] = mapped_column(String(5), default="id")
     regency_code: Mapped[str] = mapped_column(ForeignKey("regencies.code"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
@@ -102,6 +107,15 @@ class Piece(db.Model):
     @property
     def indicators(self) -> list[Indicator]:
         return [target.indicator for target in self.targets]
+
+    def body_markup(self) -> Markup:
+        """The body as safe HTML: as stored at save, or rendered now when another renderer stored it."""
+        if self.rendered_with == RENDERER_VERSION:
+            return stored_markup(self.body_html)
+        return render_markdown(self.body)
+
+    def render_body(self) -> None:
+        self.body_html, self.rendered_with = str(render_markdown(self.body)), RENDERER_VERSION
 
     @property
     def year(self) -> int:
@@ -172,3 +186,11 @@ class Attachment(db.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+@event.listens_for(Piece, "before_insert")
+@event.listens_for(Piece, "before_update")
+def _store_body_html(_mapper, _connection, piece: Piece) -> None:
+    """Render the body whenever it is saved changed, or was stored by another renderer."""
+    if piece.rendered_with != RENDERER_VERSION or inspect(piece).attrs.body.history.has_changes():
+        piece.render_body()

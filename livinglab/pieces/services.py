@@ -5,7 +5,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from slugify import slugify
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 
 from livinglab.accounts.models import User
 from livinglab.audit.services import record_event
@@ -16,6 +16,7 @@ from livinglab.notifications import services as notifications
 from livinglab.notifications.models import NotificationKind
 from livinglab.pieces.models import Piece, PieceIndicator, PieceKind, PieceRevision, PieceStatus, Tag
 from livinglab.regencies.models import Regency
+from livinglab.rendering import RENDERER_VERSION, render_markdown
 
 MAX_TAGS = 10
 
@@ -208,3 +209,20 @@ def restore_piece(piece: Piece, by: User) -> None:
     piece.status = PieceStatus.PUBLISHED if piece.published_at else PieceStatus.DRAFT
     record_event("piece.restored", "piece", piece.id, actor=by, status=piece.status.value)
     notifications.notify_followers(NotificationKind.STATUS, piece_subject(piece), actor=by, detail="restored")
+
+
+def rerender_stale_pieces(batch: int = 500) -> int:
+    """Store the body HTML of every piece stored by another renderer (or none), in batches, each committed;
+    the pieces' edit versions are left alone, so nobody editing meanwhile meets a conflict. Returns how many."""
+    stale = select(Piece.id).where(Piece.rendered_with != RENDERER_VERSION).order_by(Piece.id)
+    ids = list(db.session.scalars(stale))
+    for start in range(0, len(ids), batch):
+        rows = db.session.execute(select(Piece.id, Piece.body).where(Piece.id.in_(ids[start:start + batch])))
+        table = Piece.__table__
+        db.session.execute(
+            update(table).where(table.c.id == bindparam("piece_id")).values(body_html=bindparam("html"),
+                                                                           rendered_with=RENDERER_VERSION),
+            [{"piece_id": piece_id, "html": str(render_markdown(body))} for piece_id, body in rows],
+        )
+        db.session.commit()
+    return len(ids)

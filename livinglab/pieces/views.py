@@ -11,6 +11,7 @@ from livinglab.extensions import db
 from livinglab.i18n import localized
 from livinglab.indicators.queries import default_catalogue, default_framework, group_catalogue
 from livinglab.notifications import services as notifications
+from livinglab.pagecache import public_page
 from livinglab.pagination import paginate
 from livinglab.pieces import attachments, queries, services
 from livinglab.pieces.conflicts import describe_conflict
@@ -47,6 +48,7 @@ def piece_url(piece: Piece, **kwargs) -> str:
 
 
 @bp.get("")
+@public_page
 def index():
     filters = queries.PieceFilters.from_args(request.args)
     page = paginate(queries.piece_list_query(filters))
@@ -151,6 +153,7 @@ def edit(piece_id: int):
 
 @bp.get("/<int:piece_id>")
 @bp.get("/<int:piece_id>/<slug>")
+@public_page
 def detail(piece_id: int, slug: str | None = None):
     piece = load_piece(piece_id, can_view_piece)
     if slug != piece.slug:
@@ -161,7 +164,7 @@ def detail(piece_id: int, slug: str | None = None):
 def render_piece(piece: Piece) -> str:
     """The piece page; blocks of later features (replications, the discussion) come as its panels."""
     return render_template(
-        "pieces/detail.html", piece=piece, body=render_markdown(piece.body), panels=panels.collect("piece", piece),
+        "pieces/detail.html", piece=piece, body=piece.body_markup(), panels=panels.collect("piece", piece),
         can_edit=can_edit_piece(current_user, piece), revision_count=queries.revision_count(piece.id),
         following=notifications.is_following(current_user, "piece", piece.id),
     )
@@ -219,6 +222,7 @@ def restore(piece_id: int):
 
 
 @bp.get("/<int:piece_id>/history")
+@public_page
 def history(piece_id: int):
     piece = load_piece(piece_id, can_view_piece)
     return render_template("pieces/history.html", piece=piece, revisions=queries.revisions_newest_first(piece.id))

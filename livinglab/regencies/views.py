@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, render_template, request
 
 from livinglab import panels
+from livinglab.pagecache import public_page
 from livinglab.pagination import paginate
 from livinglab.regencies import queries
 
@@ -10,6 +11,7 @@ bp = Blueprint("regencies", __name__, url_prefix="/regencies")
 
 
 @bp.get("")
+@public_page
 def index():
     filters = {
         "q": request.args.get("q", "")[:100],
@@ -22,6 +24,7 @@ def index():
 
 
 @bp.get("/<code>")
+@public_page
 def detail(code: str):
     regency = queries.find_regency(code)
     if regency is None:

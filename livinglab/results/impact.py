@@ -27,6 +27,7 @@ from livinglab.evaluations.models import Evaluation
 from livinglab.extensions import db
 from livinglab.indicators.models import Framework, Indicator
 from livinglab.indicators.queries import find_indicator
+from livinglab.pagecache import public_page
 from livinglab.pieces.models import Piece, PieceIndicator, PieceStatus
 from livinglab.regencies.models import Regency
 from livinglab.results import cohorts as cohort_reads, comparison
@@ -154,6 +155,7 @@ def _comparison_args() -> tuple[list[tuple[Framework, int]], Framework | None, l
 
 
 @bp.get("/impact")
+@public_page
 def index():
     frameworks, framework, years, first, last = _comparison_args()
     rows = comparison.comparisons(first, last, framework) if first else []
@@ -171,6 +173,7 @@ def _cohort_year() -> tuple[list[int], int | None]:
 
 
 @bp.get("/impact/cohorts")
+@public_page
 def cohorts():
     years, year = _cohort_year()
     found = cohort_reads.cohort(year) if year else None

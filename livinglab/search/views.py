@@ -7,6 +7,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from livinglab.extensions import limiter
+from livinglab.pagecache import public_page
 from livinglab.pagination import current_page
 from livinglab.search.planner import MAX_WORDS
 from livinglab.search.query import SearchFilters, facet_labels, search_pieces
@@ -24,7 +25,8 @@ def _search_key() -> str:
 
 
 @bp.get("/search")
-@limiter.limit(_search_limit, key_func=_search_key)
+@limiter.limit(_search_limit, key_func=_search_key)  # checked before a kept page is looked up, so it still counts
+@public_page
 def index():
     text = request.args.get("q", "")
     filters = SearchFilters.from_args(request.args)

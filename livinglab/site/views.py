@@ -9,6 +9,7 @@ from livinglab.accounts.views import safe_next
 from livinglab.extensions import db
 from livinglab.i18n import LANGUAGE_COOKIE, VISITOR_CHOICE
 from livinglab.indicators import queries as indicator_queries
+from livinglab.pagecache import public_page
 from livinglab.pieces import queries as piece_queries
 from livinglab.regencies import queries as regency_queries
 from livinglab.search.worker import status as search_status
@@ -17,6 +18,7 @@ bp = Blueprint("site", __name__)
 
 
 @bp.get("/")
+@public_page
 def index():
     framework = indicator_queries.default_framework()
     return render_template(

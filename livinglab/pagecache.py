@@ -1,0 +1,216 @@
+"""Whole public pages kept per process for visitors who are not signed in, invalidated by any change.
+
+A view opts in with `@public_page` (under its route and rate-limit decorators). For such a GET from a visitor
+without a session worth keeping (not signed in, no message waiting), the page is looked up under (site generation,
+the lab's date, language, scheme and host, path with query); a page rendered for such a visitor is kept when it is
+a plain 200 HTML page that holds no CSRF token, left the session alone (a flash message) and set no cookie.
+Settings and code change only with a restart, and a new process starts with nothing kept.
+
+The site generation is one row, `site_generation`, that every committed transaction writing to any table
+but the private ones (`PRIVATE_TABLES`) moves on in the same transaction, on every database and from every
+process: a write is noticed at the level of SQL statements, so ORM flushes and bulk statements count alike.
+Nothing is ever served from before the latest change. The row starts at a random value, so a database
+created again never meets pages kept for the old one.
+
+Kept pages carry a strong ETag (a repeat visit costs a 304) and `Cache-Control: no-cache` (browsers ask
+again every time); the compressed forms of a kept page are kept beside it (Flask-Compress's cache backend).
+"""
+
+import functools
+import hashlib
+import re
+import secrets
+from collections import OrderedDict
+from collections.abc import Callable
+from threading import Lock
+
+from flask import Flask, Response, current_app, g, request, session
+from flask_compress import Compress
+from flask_login import current_user
+from sqlalchemy import BigInteger, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Mapped, mapped_column
+
+from livinglab.clock import lab_today
+from livinglab.extensions import db
+from livinglab.i18n import current_language
+
+# Tables whose rows no kept page shows: sign-ins' last use, notifications, the audit log. (The search queue is not
+# one of them: the drain that empties it is what changes search results, after the piece's own commit.)
+PRIVATE_TABLES = frozenset({"sign_ins", "notifications", "audit_events", "site_generation"})
+_WRITE = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
+_FLAG = "livinglab_site_changed"
+MIGRATING = "livinglab_migrating"  # set by migrations/env.py: schema changes bump nothing
+_BUMP = {
+    "qmark": "INSERT INTO site_generation (id, value) VALUES (1, ?) "
+             "ON CONFLICT (id) DO UPDATE SET value = site_generation.value + 1",
+    "pyformat": "INSERT INTO site_generation (id, value) VALUES (1, %s) "
+                "ON CONFLICT (id) DO UPDATE SET value = site_generation.value + 1",
+}
+_BUMP["format"] = _BUMP["pyformat"]
+
+
+class SiteGeneration(db.Model):
+    """The one row whose value changes with every committed change that a public page could show."""
+
+    __tablename__ = "site_generation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_write(conn, cursor, statement: str, parameters, context, executemany) -> None:
+    """Flag the connection when a statement writes to a table that public pages may show."""
+    head = statement[:6].upper()
+    if head in ("INSERT", "UPDATE", "DELETE") and not conn.info.get(MIGRATING):
+        match = _WRITE.match(statement)
+        if match is None or match.group(1).lower() not in PRIVATE_TABLES:
+            conn.info[_FLAG] = True
+
+
+@event.listens_for(Engine, "commit")
+def _bump_on_commit(conn) -> None:
+    """Move the generation on inside the transaction that is about to commit, when it wrote."""
+    if conn.info.pop(_FLAG, False):
+        dbapi_connection = conn.connection.dbapi_connection
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(_BUMP[conn.dialect.paramstyle], (secrets.randbelow(2**62),))
+        finally:
+            cursor.close()
+
+
+@event.listens_for(Engine, "rollback")
+def _forget_on_rollback(conn) -> None:
+    conn.info.pop(_FLAG, None)
+
+
+def current_generation() -> int | None:
+    """The site generation, or None before the first change (nothing is kept then)."""
+    return db.session.execute(text("SELECT value FROM site_generation WHERE id = 1")).scalar()
+
+
+def public_page(view: Callable) -> Callable:
+    """For a view whose page is the same for every visitor who is not signed in: answer such a visitor from the
+    kept page when there is one. It runs inside the decorators above it (a rate limit still counts)."""
+
+    @functools.wraps(view)
+    def serve(*args, **kwargs):
+        kept = serve_kept_page()
+        return kept if kept is not None else view(*args, **kwargs)
+
+    return serve
+
+
+class PageStore:
+    """Kept responses, least recently used dropped first beyond `limit` bytes; emptied when the generation moves."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.size, self.generation = limit, 0, None
+        self.items: OrderedDict[str, bytes] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self.lock:
+            value = self.items.get(key)
+            if value is not None:
+                self.items.move_to_end(key)
+            return value
+
+    def set(self, key: str, value: bytes) -> None:
+        """Keep `value` (keys without a page key, i.e. ending in ";", are not kept: Flask-Compress asks for all)."""
+        if key.endswith(";") or len(value) > self.limit // 8:
+            return
+        with self.lock:
+            old = self.items.pop(key, None)
+            self.size += len(value) - (len(old) if old is not None else 0)
+            self.items[key] = value
+            while self.size > self.limit:
+                _key, dropped = self.items.popitem(last=False)
+                self.size -= len(dropped)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+            self.size = 0
+
+    def see_generation(self, generation: int) -> None:
+        with self.lock:
+            if generation != self.generation:
+                self.items.clear()
+                self.size, self.generation = 0, generation
+
+
+def store() -> PageStore:
+    return current_app.extensions["page_cache"]
+
+
+def _cacheable_request() -> bool:
+    return request.method in ("GET", "HEAD") and "_flashes" not in session and not current_user.is_authenticated
+
+
+def serve_kept_page() -> Response | None:
+    """The kept page for this request, or None (then the view renders it, and `keep_page` may keep it)."""
+    if not current_app.config["PAGE_CACHE_BYTES"] or not _cacheable_request():
+        return None
+    generation = current_generation()
+    if generation is None:
+        return None
+    pages = store()
+    pages.see_generation(generation)
+    g.page_key = f"{generation}|{lab_today().isoformat()}|{current_language()}|{request.host_url}|{request.full_path}"
+    body = pages.get(f"page;{g.page_key}")
+    if body is None:
+        return None
+    response = Response(body, mimetype="text/html")
+    g.page_kept = True
+    return response
+
+
+def keep_page(response: Response) -> Response:
+    """After the view: keep a page rendered for a visitor, and give every page a visitor may keep an ETag."""
+    key = g.get("page_key")
+    if key is None:
+        return response
+    if not g.get("page_kept") and not _keepable(response):
+        g.page_key = None  # nor its compressed forms
+        return response
+    if not g.get("page_kept"):
+        store().set(f"page;{key}", response.get_data())
+    response.set_etag(hashlib.blake2b(response.get_data(), digest_size=16).hexdigest())
+    response.headers["Cache-Control"] = "no-cache"
+    response.vary.add("Cookie")
+    return response.make_conditional(request)
+
+
+def _keepable(response: Response) -> bool:
+    """A plain HTML 200 that holds no CSRF token, left the session alone (a message) and set no cookie."""
+    return (response.status_code == 200 and response.mimetype == "text/html" and not response.direct_passthrough
+            and not response.is_streamed and not session.modified and "Set-Cookie" not in response.headers
+            and current_app.config["WTF_CSRF_FIELD_NAME"] not in g)  # Flask-WTF keeps a token it printed in g
+
+
+def compression_key(_request) -> str:
+    """Flask-Compress's cache key: the page key of a kept page or a fingerprinted static file, else "" (compressed
+    again each time, not kept)."""
+    return g.get("page_key") or g.get("static_key") or ""
+
+
+def init_app(app: Flask) -> None:
+    """Compression (Flask-Compress, one per app, its cache in the page store), and the keeping before compression
+    (after-request hooks run last registered first)."""
+    pages = app.extensions["page_cache"] = PageStore(app.config["PAGE_CACHE_BYTES"])
+    app.config.update(COMPRESS_CACHE_KEY=compression_key, COMPRESS_CACHE_BACKEND=lambda: pages)
+    app.extensions["compress"] = Compress(app)
+    app.after_request(keep_page)
+    app.after_request(_read_static_file)
+
+
+def _read_static_file(response: Response) -> Response:
+    """Hand a static file to Flask-Compress as bytes (it compresses a streamed file with fewer algorithms, and
+    keeps nothing of it); static files are small, and nginx serves them in production."""
+    if request.endpoint == "static" and response.direct_passthrough and response.status_code == 200:
+        response.direct_passthrough = False
+        response.set_data(response.get_data())
+    return response

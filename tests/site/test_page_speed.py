@@ -1,0 +1,212 @@
+"""Kept public pages, stored Markdown HTML, compression, ETags and fingerprinted static files (issue 13)."""
+
+import gzip
+import re
+
+import brotli
+import pytest
+from sqlalchemy import select, text, update
+
+from livinglab import pagecache, rendering
+from livinglab.accounts.models import SignIn
+from livinglab.extensions import db
+from livinglab.pieces.models import Piece
+
+
+def _generation():
+    return pagecache.current_generation()
+
+
+def test_a_kept_page_is_served_again_without_rendering(client, make_piece, count_queries):
+    piece = make_piece(title="Tanda tangan elektronik di semua OPD")
+    url = f"/pieces/{piece.id}/{piece.slug}"
+    first = client.get(url)
+    assert first.status_code == 200
+    with count_queries() as counter:
+        again = client.get(url)
+    assert again.data == first.data
+    assert counter.count == 1  # the site generation, nothing else
+
+
+def test_an_edit_is_shown_at_once(client, make_piece):
+    piece = make_piece(title="Tanda tangan elektronik di semua OPD", body="Versi **pertama**.")
+    url = f"/pieces/{piece.id}/{piece.slug}"
+    assert b"<strong>pertama</strong>" in client.get(url).data
+    piece.body = "Versi **kedua**."
+    db.session.commit()
+    page = client.get(url).data
+    assert b"<strong>kedua</strong>" in page and b"pertama" not in page
+
+
+def test_bulk_statements_move_the_generation_and_private_tables_do_not(make_piece, make_user):
+    piece = make_piece()
+    before = _generation()
+    db.session.execute(update(Piece).where(Piece.id == piece.id).values(summary="Ringkasan baru."))
+    db.session.commit()
+    after_bulk = _generation()
+    assert after_bulk != before
+    user = make_user("official")
+    from livinglab.accounts.signins import start_sign_in
+
+    start_sign_in(user, "pytest", remember=False)
+    db.session.commit()
+    moved = _generation()
+    db.session.execute(update(SignIn).values(user_agent="lain"))
+    db.session.commit()
+    assert _generation() == moved
+
+
+def test_a_rolled_back_write_keeps_the_generation(make_piece):
+    piece = make_piece()
+    before = _generation()
+    db.session.execute(update(Piece).where(Piece.id == piece.id).values(summary="Tidak jadi."))
+    db.session.rollback()
+    db.session.execute(text("SELECT 1"))
+    db.session.commit()
+    assert _generation() == before
+
+
+def test_signed_in_users_never_get_a_kept_page(client, make_piece, make_user, login_as):
+    piece = make_piece()
+    url = f"/pieces/{piece.id}/{piece.slug}"
+    visitor_page = client.get(url)
+    assert "no-cache" in visitor_page.headers["Cache-Control"]
+    user = make_user("official", name="Rina Official")
+    signed_in = login_as(user).get(url)
+    assert b"Rina Official" in signed_in.data
+    assert signed_in.headers["Cache-Control"] == "no-store"
+    assert "ETag" not in signed_in.headers
+
+
+def test_a_waiting_message_is_shown_not_a_kept_page(client, make_piece):
+    piece = make_piece()
+    url = f"/pieces/{piece.id}/{piece.slug}"
+    client.get(url)
+    with client.session_transaction() as session:
+        session["_flashes"] = [("info", "Pesan untuk pengunjung ini")]
+    assert b"Pesan untuk pengunjung ini" in client.get(url).data
+    assert b"Pesan untuk pengunjung ini" not in client.get(url).data
+
+
+def test_a_page_holding_a_csrf_token_is_never_kept(app):
+    from flask import Response, session
+    from flask_wtf.csrf import generate_csrf
+
+    with app.test_request_context("/"):
+        session["csrf_token"] = "a-token-this-visitor-got-before"
+        session.modified = False  # as in a later request of the same visitor
+        page = Response("<form></form>", mimetype="text/html")
+        assert pagecache._keepable(page)
+        generate_csrf()
+        assert not session.modified
+        assert not pagecache._keepable(page)
+
+
+def test_each_language_has_its_own_kept_page(client, content, make_piece):
+    assert b'lang="id"' in client.get("/").data
+    client.set_cookie("lang", "en")
+    assert b'lang="en"' in client.get("/").data
+
+
+def test_a_repeat_visit_with_the_etag_costs_a_304(client, make_piece):
+    piece = make_piece()
+    url = f"/pieces/{piece.id}/{piece.slug}"
+    first = client.get(url)
+    etag = first.headers["ETag"]
+    repeat = client.get(url, headers={"If-None-Match": etag})
+    assert repeat.status_code == 304 and repeat.data == b""
+    piece.title = "Judul yang diperbaiki"
+    db.session.commit()
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and b"Judul yang diperbaiki" in changed.data
+
+
+def test_a_compressed_etag_is_honoured_too(client, make_piece):
+    piece = make_piece()
+    url = f"/pieces/{piece.id}/{piece.slug}"
+    first = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert first.headers["Content-Encoding"] == "gzip"
+    repeat = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]})
+    assert repeat.status_code == 304
+
+
+@pytest.mark.parametrize(("encoding", "decode"), [("gzip", gzip.decompress), ("br", brotli.decompress)])
+def test_compressed_pages_decode_to_the_same_page(client, make_piece, make_user, login_as, encoding, decode):
+    piece = make_piece()
+    url = f"/pieces/{piece.id}/{piece.slug}"
+    plain = client.get(url)
+    assert "Content-Encoding" not in plain.headers
+    for _ in range(2):  # rendered, then kept
+        packed = client.get(url, headers={"Accept-Encoding": encoding})
+        assert packed.headers["Content-Encoding"] == encoding
+        assert "Accept-Encoding" in packed.headers["Vary"]
+        assert decode(packed.data) == plain.data
+    signed_in = login_as(make_user("official"))
+    page = signed_in.get("/notifications", headers={"Accept-Encoding": encoding})
+    assert page.headers["Content-Encoding"] == encoding
+    assert b"</html>" in decode(page.data)
+
+
+def test_stylesheet_is_compressed_and_fingerprinted_with_a_year_long_lifetime(client, content):
+    page = client.get("/").data.decode()
+    href = re.search(r'href="(/static/css/app\.css\?v=[0-9a-f]+)"', page).group(1)
+    response = client.get(href, headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert b".skip-link" in gzip.decompress(response.data)
+    assert "max-age=31536000" in response.headers["Cache-Control"]
+    assert "immutable" in response.headers["Cache-Control"]
+    stale = client.get("/static/css/app.css?v=000000000000")
+    assert "max-age=31536000" not in stale.headers.get("Cache-Control", "")
+    response.close()
+    stale.close()
+
+
+def test_piece_html_is_stored_at_save_and_rendered_again_for_another_renderer(app, client, runner, make_piece,
+                                                                             monkeypatch):
+    piece = make_piece(body="Langkah **penting** <script>alert(1)</script>")
+    stored = db.session.scalar(select(Piece.body_html).where(Piece.id == piece.id))
+    assert "<strong>penting</strong>" in stored and "<script" not in stored
+    assert piece.rendered_with == rendering.RENDERER_VERSION
+
+    db.session.execute(update(Piece).where(Piece.id == piece.id).values(body_html="<p>lama</p>"))
+    db.session.commit()
+    url = f"/pieces/{piece.id}/{piece.slug}"
+    assert b"<p>lama</p>" in client.get(url).data  # the stored HTML is what the page shows
+
+    newer = rendering.RENDERER_VERSION + ";next"
+    monkeypatch.setattr(rendering, "RENDERER_VERSION", newer)
+    monkeypatch.setattr("livinglab.pieces.models.RENDERER_VERSION", newer)
+    monkeypatch.setattr("livinglab.pieces.services.RENDERER_VERSION", newer)
+    monkeypatch.setattr("livinglab.comments.services.RENDERER_VERSION", newer)
+    db.session.execute(update(Piece).where(Piece.id == piece.id).values(summary="Ringkasan diperbarui."))
+    db.session.commit()
+    page = client.get(url).data
+    assert b"<strong>penting</strong>" in page and b"<p>lama</p>" not in page  # rendered now, not the old HTML
+
+    result = runner.invoke(args=["content", "rerender"])
+    assert result.exit_code == 0 and "1 pieces" in result.output
+    db.session.expire_all()
+    again = db.session.get(Piece, piece.id)
+    assert again.rendered_with == newer and "<strong>penting</strong>" in again.body_html
+    assert again.version == piece.version  # nobody editing it meets a conflict
+
+
+def test_comments_are_rendered_again_with_mentions(app, runner, make_piece, make_user, monkeypatch):
+    from livinglab.comments.services import add_comment
+
+    author = make_user("official")
+    mentioned = make_user("official", handle="rina_dinkes")
+    piece = make_piece(author=author)
+    comment = add_comment(author, piece, "Terima kasih @rina_dinkes, **mantap**.")
+    db.session.commit()
+    comment.body_html = "<p>lama</p>"
+    db.session.commit()
+    newer = rendering.RENDERER_VERSION + ";next"
+    monkeypatch.setattr("livinglab.comments.services.RENDERER_VERSION", newer)
+    monkeypatch.setattr("livinglab.pieces.services.RENDERER_VERSION", newer)
+    monkeypatch.setattr("livinglab.pieces.models.RENDERER_VERSION", newer)
+    result = runner.invoke(args=["content", "rerender"])
+    assert result.exit_code == 0 and "1 comments" in result.output
+    db.session.expire_all()
+    assert f'href="/u/{mentioned.id}"' in comment.body_html and "<strong>mantap</strong>" in comment.body_html
