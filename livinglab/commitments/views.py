@@ -200,19 +200,22 @@ def render_commitment(commitment: Commitment, forms: dict | None = None, status:
     """The commitment page with its forms; a refused form comes back in `forms` with its errors."""
     today = lab_today()
     forms = forms or {}
-    status_form = forms.get("status") or StatusForm(formdata=None)
-    status_form.status.choices = [
-        SelectChoice(s.value, STATUS_LABELS[s]) for s in allowed_statuses(current_user, commitment)
-    ]
-    progress_form = forms.get("progress") or ProgressForm(formdata=None, data={"reported_on": today,
-                                                                               "percent": commitment.percent})
+    statuses = allowed_statuses(current_user, commitment)
+    can_update = can_record_progress(current_user, commitment)
+    # Forms only for those who may use them: a form prints a CSRF token, and a visitor's page is kept without one.
+    status_form = forms.get("status") or (StatusForm(formdata=None) if statuses else None)
+    if status_form is not None:
+        status_form.status.choices = [SelectChoice(s.value, STATUS_LABELS[s]) for s in statuses]
+    progress_form = milestone_form = done_form = None
+    if can_update:
+        progress_form = forms.get("progress") or ProgressForm(formdata=None, data={"reported_on": today,
+                                                                                   "percent": commitment.percent})
+        milestone_form = forms.get("milestone") or MilestoneForm(formdata=None)
+        done_form = MilestoneDoneForm(formdata=None, data={"done_on": today})
     return render_template(
         "commitments/detail.html", commitment=commitment, today=today, status_form=status_form,
-        progress_form=progress_form, milestone_form=forms.get("milestone") or MilestoneForm(formdata=None),
-        done_form=MilestoneDoneForm(formdata=None, data={"done_on": today}),
-        can_update=can_record_progress(current_user, commitment),
-        achieved_gaps=services.achieved_gaps(commitment) if CommitmentStatus.ACHIEVED in allowed_statuses(
-            current_user, commitment) else "",
+        progress_form=progress_form, milestone_form=milestone_form, done_form=done_form, can_update=can_update,
+        achieved_gaps=services.achieved_gaps(commitment) if CommitmentStatus.ACHIEVED in statuses else "",
         following=notifications.is_following(current_user, "commitment", commitment.id),
         timeline=commitment_timeline(commitment), panels=panels.collect("commitment", commitment),
     ), status

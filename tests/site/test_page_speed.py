@@ -210,3 +210,18 @@ def test_comments_are_rendered_again_with_mentions(app, runner, make_piece, make
     assert result.exit_code == 0 and "1 comments" in result.output
     db.session.expire_all()
     assert f'href="/u/{mentioned.id}"' in comment.body_html and "<strong>mantap</strong>" in comment.body_html
+
+
+def test_a_commitment_page_is_kept_for_visitors_and_keeps_its_forms_for_the_owner(app, client, make_commitment,
+                                                                                  count_queries, login_as,
+                                                                                  monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)  # forms print their tokens, as in production
+    commitment = make_commitment()
+    url = f"/commitments/{commitment.id}"
+    first = client.get(url)
+    assert first.status_code == 200 and b'name="csrf_token"' not in first.data
+    with count_queries() as counter:
+        assert client.get(url).data == first.data
+    assert counter.count == 1
+    owner_page = login_as(commitment.owner).get(url).text
+    assert 'name="percent"' in owner_page and 'name="status"' in owner_page and 'name="csrf_token"' in owner_page
