@@ -7,7 +7,20 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from markupsafe import Markup
-from sqlalchemy import JSON, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint, event, inspect
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from livinglab.clock import utcnow
@@ -60,6 +73,8 @@ class Piece(db.Model):
     """The unit of knowledge a regency publishes."""
 
     __tablename__ = "pieces"
+    # Lists of published pieces, newest first (home, indicator and regency pages) walk this index in order.
+    __table_args__ = (Index("ix_pieces_status_published", "status", "published_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[PieceKind] = mapped_column(_enum(PieceKind, "piece_kind"), index=True)

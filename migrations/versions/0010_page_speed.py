@@ -1,4 +1,5 @@
-"""page speed: the site generation that invalidates kept public pages, and Markdown stored rendered
+"""page speed: the site generation that invalidates kept public pages, Markdown stored rendered, and
+an index for newest-first lists of published pieces
 
 Revision ID: 0010_page_speed
 Revises: 0009_piece_versions
@@ -28,6 +29,7 @@ def upgrade():
     with op.batch_alter_table('pieces', schema=None) as batch_op:
         batch_op.add_column(sa.Column('body_html', sa.Text(), server_default='', nullable=False))
         batch_op.add_column(sa.Column('rendered_with', sa.String(length=80), server_default='', nullable=False))
+        batch_op.create_index('ix_pieces_status_published', ['status', 'published_at', 'id'], unique=False)
     with op.batch_alter_table('comments', schema=None) as batch_op:
         batch_op.add_column(sa.Column('rendered_with', sa.String(length=80), server_default='', nullable=False))
 
@@ -36,6 +38,7 @@ def downgrade():
     with op.batch_alter_table('comments', schema=None) as batch_op:
         batch_op.drop_column('rendered_with')
     with op.batch_alter_table('pieces', schema=None) as batch_op:
+        batch_op.drop_index('ix_pieces_status_published')
         batch_op.drop_column('rendered_with')
         batch_op.drop_column('body_html')
     op.drop_table('site_generation')
