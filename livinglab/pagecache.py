@@ -173,10 +173,10 @@ def keep_page(response: Response) -> Response:
     key = g.get("page_key")
     if key is None:
         return response
-    if not g.get("page_kept") and not _keepable(response):
-        g.page_key = None  # nor its compressed forms
-        return response
     if not g.get("page_kept"):
+        if not _keepable(response):
+            g.page_key = None  # nor its compressed forms
+            return response
         store().set(f"page;{key}", response.get_data())
     response.set_etag(hashlib.blake2b(response.get_data(), digest_size=16).hexdigest())
     response.headers["Cache-Control"] = "no-cache"
