@@ -2,7 +2,7 @@
 
 from flask import current_app, request
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select
+from sqlalchemy import Select, func, select
 from werkzeug.routing import IntegerConverter
 
 from livinglab.extensions import db
@@ -25,8 +25,16 @@ def current_page() -> int:
 
 
 def paginate(query: Select, per_page: int | None = None) -> Pagination:
-    return db.paginate(query, page=current_page(), per_page=per_page or current_app.config["PER_PAGE"],
-                       error_out=False, count=True)
+    """A page of the query's rows with their total; the total is counted only when the page does not show it (a
+    short last page, or an empty first one, does)."""
+    page, per_page = current_page(), per_page or current_app.config["PER_PAGE"]
+    pagination = db.paginate(query, page=page, per_page=per_page, error_out=False, count=False)
+    shown = len(pagination.items)
+    if shown < per_page and (shown or page == 1):
+        pagination.total = (page - 1) * per_page + shown
+    else:
+        pagination.total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return pagination
 
 
 def page_link_args(**changes) -> dict:

@@ -283,10 +283,12 @@ def count_queries(app: Flask):
     """Count the SQL statements a block runs: `with count_queries() as counter: ...; counter.count`."""
 
     class Counter:
-        count = 0
+        def __init__(self) -> None:
+            self.count, self.statements = 0, []
 
-        def __call__(self, *args, **kwargs) -> None:
+        def __call__(self, _connection, _cursor, statement: str, *args, **kwargs) -> None:
             self.count += 1
+            self.statements.append(statement)
 
     @contextmanager
     def counting() -> Iterator[Counter]:
