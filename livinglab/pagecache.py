@@ -23,10 +23,12 @@ import secrets
 from collections import OrderedDict
 from collections.abc import Callable
 from threading import Lock
+from typing import TypeVar
 
-from flask import Flask, Response, current_app, g, request, session
+from flask import Flask, Response, current_app, g, has_request_context, request, session
 from flask_compress import Compress
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import BigInteger, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column
@@ -40,6 +42,7 @@ from livinglab.i18n import current_language
 PRIVATE_TABLES = frozenset({"sign_ins", "notifications", "audit_events", "site_generation"})
 _WRITE = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
 _FLAG = "livinglab_site_changed"
+T = TypeVar("T")
 MIGRATING = "livinglab_migrating"  # set by migrations/env.py: schema changes bump nothing
 _BUMP = {
     "qmark": "INSERT INTO site_generation (id, value) VALUES (1, ?) "
@@ -48,6 +51,7 @@ _BUMP = {
                 "ON CONFLICT (id) DO UPDATE SET value = site_generation.value + 1",
 }
 _BUMP["format"] = _BUMP["pyformat"]
+VALUES = 10_000  # the most kept values (kept_value) per process
 
 
 class SiteGeneration(db.Model):
@@ -87,8 +91,14 @@ def _forget_on_rollback(conn) -> None:
 
 
 def current_generation() -> int | None:
-    """The site generation, or None before the first change (nothing is kept then)."""
-    return db.session.execute(text("SELECT value FROM site_generation WHERE id = 1")).scalar()
+    """The site generation, or None before the first change (nothing is kept then). A GET reads it once: what it
+    renders after its own writes (the last-seen time of a sign-in) is private."""
+    if has_request_context() and request.method in ("GET", "HEAD") and "site_generation" in g:
+        return g.site_generation
+    generation = db.session.execute(text("SELECT value FROM site_generation WHERE id = 1")).scalar()
+    if has_request_context() and request.method in ("GET", "HEAD"):
+        g.site_generation = generation
+    return generation
 
 
 def public_page(view: Callable) -> Callable:
@@ -109,6 +119,7 @@ class PageStore:
     def __init__(self, limit: int) -> None:
         self.limit, self.size, self.generation = limit, 0, None
         self.items: OrderedDict[str, bytes] = OrderedDict()
+        self.values: OrderedDict[str, object] = OrderedDict()  # kept_value's, at most VALUES of them
         self.lock = Lock()
 
     def get(self, key: str) -> bytes | None:
@@ -130,15 +141,31 @@ class PageStore:
                 _key, dropped = self.items.popitem(last=False)
                 self.size -= len(dropped)
 
+    def get_value(self, key: str) -> object | None:
+        with self.lock:
+            value = self.values.get(key)
+            if value is not None:
+                self.values.move_to_end(key)
+            return value
+
+    def set_value(self, key: str, value: object) -> None:
+        with self.lock:
+            self.values[key] = value
+            self.values.move_to_end(key)
+            while len(self.values) > VALUES:
+                self.values.popitem(last=False)
+
     def clear(self) -> None:
         with self.lock:
             self.items.clear()
+            self.values.clear()
             self.size = 0
 
     def see_generation(self, generation: int) -> None:
         with self.lock:
             if generation != self.generation:
                 self.items.clear()
+                self.values.clear()
                 self.size, self.generation = 0, generation
 
 
@@ -189,6 +216,44 @@ def _keepable(response: Response) -> bool:
     return (response.status_code == 200 and response.mimetype == "text/html" and not response.direct_passthrough
             and not response.is_streamed and not session.modified and "Set-Cookie" not in response.headers
             and current_app.config["WTF_CSRF_FIELD_NAME"] not in g)  # Flask-WTF keeps a token it printed in g
+
+
+def kept_fragment(name: str, render: Callable[[], str]) -> Markup:
+    """The part of a signed-in page that everyone allowed to see it sees alike (the coordinators' dashboard, the
+    home's body), kept like a public page: under the site generation, the lab's date, the language and the
+    address (scheme, host, path with query). `render` makes it when it is not kept; what it renders must not
+    depend on who asks, and a fragment that printed a CSRF token is never kept."""
+    if not current_app.config["PAGE_CACHE_BYTES"] or (generation := current_generation()) is None:
+        return Markup(render())
+    pages = store()
+    pages.see_generation(generation)
+    key = (f"fragment;{name};{generation}|{lab_today().isoformat()}|{current_language()}|{request.host_url}|"
+           f"{request.full_path}")
+    kept = pages.get(key)
+    if kept is not None:
+        return Markup(kept.decode())
+    token = current_app.config["WTF_CSRF_FIELD_NAME"]
+    printed_before = token in g  # then a token printed by the fragment could not be told apart: keep nothing
+    html = render()
+    if not printed_before and token not in g:
+        pages.set(key, html.encode())
+    return Markup(html)
+
+
+def kept_value(key: str, compute: Callable[[], T]) -> T:
+    """A value computed from what public pages show (never from private tables), kept under the site generation:
+    `compute()` when it is not kept. The key must name everything else the value depends on (a user's id, ids
+    asked about); the value must not be changed by those who get it (a number, a frozenset, a tuple)."""
+    if not current_app.config["PAGE_CACHE_BYTES"] or (generation := current_generation()) is None:
+        return compute()
+    pages = store()
+    pages.see_generation(generation)
+    key = f"{generation}|{key}"  # as page keys: a request of an older generation in another thread keeps its own
+    value = pages.get_value(key)
+    if value is None:
+        value = compute()
+        pages.set_value(key, value)
+    return value
 
 
 def compression_key(_request) -> str:

@@ -14,6 +14,7 @@ from livinglab.commitments.models import OPEN_STATUSES, Commitment
 from livinglab.commitments.permissions import can_import_progress, can_view_dashboard
 from livinglab.commitments.views import filter_options
 from livinglab.extensions import db
+from livinglab.pagecache import kept_fragment
 from livinglab.pagination import paginate
 from livinglab.sheets import SheetError, csv_response, read_upload
 
@@ -31,11 +32,16 @@ def _coordinators_only():
 
 @bp.get("")
 def index():
+    return render_template("commitments/dashboard.html", body=kept_fragment("coordinator", _dashboard_body))
+
+
+def _dashboard_body() -> str:
+    """Everything below the menu; the same for every coordinator."""
     filters = queries.CommitmentFilters.from_args(request.args)
     today = lab_today()
     page = paginate(queries.commitment_list_query(filters, today))
     return render_template(
-        "commitments/dashboard.html", filters=filters, options=filter_options(), today=today,
+        "commitments/_dashboard_body.html", filters=filters, options=filter_options(), today=today,
         totals=queries.status_totals(filters, today), page=page, synthetic_ids=evidence.synthetic_judged(page.items),
         by_indicator=queries.progress_by_indicator(filters, today),
         by_province=queries.progress_by_province(filters, today),

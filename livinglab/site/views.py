@@ -9,7 +9,7 @@ from livinglab.accounts.views import safe_next
 from livinglab.extensions import db
 from livinglab.i18n import LANGUAGE_COOKIE, VISITOR_CHOICE
 from livinglab.indicators import queries as indicator_queries
-from livinglab.pagecache import public_page
+from livinglab.pagecache import kept_fragment, public_page
 from livinglab.pieces import queries as piece_queries
 from livinglab.regencies import queries as regency_queries
 from livinglab.search.worker import status as search_status
@@ -20,9 +20,13 @@ bp = Blueprint("site", __name__)
 @bp.get("/")
 @public_page
 def index():
+    return render_template("site/index.html", body=kept_fragment("home", _home_body))
+
+
+def _home_body() -> str:
     framework = indicator_queries.default_framework()
     return render_template(
-        "site/index.html",
+        "site/_home_body.html",
         framework=framework,
         domains=indicator_queries.domain_summaries(framework) if framework else [],
         counts=regency_queries.lab_counts(),

@@ -225,3 +225,102 @@ def test_a_commitment_page_is_kept_for_visitors_and_keeps_its_forms_for_the_owne
     assert counter.count == 1
     owner_page = login_as(commitment.owner).get(url).text
     assert 'name="percent"' in owner_page and 'name="status"' in owner_page and 'name="csrf_token"' in owner_page
+
+
+
+def _signed_in_client(app, user):
+    """A browser of its own, signed in as `user` (the `login_as` fixture signs in the one `client`)."""
+    from livinglab.accounts.signins import start_sign_in
+
+    browser = app.test_client()
+    start_sign_in(user, "pytest", remember=False)
+    db.session.commit()
+    with browser.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+    return browser
+
+
+def _dashboard_list(page: str) -> str:
+    return page[page.index('id="list-title"'):]
+
+
+def test_the_dashboard_body_is_kept_for_every_coordinator_and_shows_a_change_at_once(app, make_user,
+                                                                                    make_commitment, count_queries):
+    make_commitment(title="Satu data kependudukan untuk semua OPD")
+    first_coordinator = _signed_in_client(app, make_user("coordinator", name="Koordinator Pertama"))
+    second_coordinator = _signed_in_client(app, make_user("coordinator", name="Koordinator Kedua"))
+    with count_queries() as rendered:
+        first = first_coordinator.get("/coordinator").text
+    assert "Koordinator Pertama" in first and "Satu data kependudukan untuk semua OPD" in first
+    with count_queries() as kept:
+        second = second_coordinator.get("/coordinator").text
+    assert "Koordinator Kedua" in second and "Koordinator Pertama" not in second  # the menu is each one's own
+    assert _dashboard_list(second) == _dashboard_list(first)
+    assert kept.count < rendered.count / 2
+    make_commitment(title="Tanda tangan elektronik di seluruh kecamatan")
+    assert "Tanda tangan elektronik di seluruh kecamatan" in second_coordinator.get("/coordinator").text
+
+
+def test_a_kept_dashboard_is_still_refused_to_an_official(app, make_user, make_commitment):
+    make_commitment()
+    assert _signed_in_client(app, make_user("coordinator")).get("/coordinator").status_code == 200
+    assert _signed_in_client(app, make_user("official")).get("/coordinator").status_code == 403
+    assert app.test_client().get("/coordinator").status_code == 302  # to the sign-in page
+
+
+def test_each_language_and_filter_has_its_own_kept_dashboard(app, make_user, make_commitment):
+    make_commitment(title="Komitmen yang direncanakan")
+    coordinator = _signed_in_client(app, make_user("coordinator"))
+    assert "Dasbor koordinator" in coordinator.get("/coordinator").text
+    coordinator.set_cookie("lang", "en")
+    coordinator_en = _signed_in_client(app, make_user("coordinator", locale="en"))
+    assert "Coordinator dashboard" in coordinator_en.get("/coordinator").text
+    assert "Komitmen yang direncanakan" in coordinator.get("/coordinator?status=planned").text
+    assert "Komitmen yang direncanakan" not in coordinator.get("/coordinator?status=achieved").text
+
+
+def test_a_fragment_that_printed_a_csrf_token_is_not_kept(app, make_piece, monkeypatch):
+    from flask import render_template_string
+
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    make_piece()  # a committed write: the site has a generation
+    renders = {"plain": 0, "form": 0}
+
+    def fragment(name: str, source: str):
+        def render() -> str:
+            renders[name] += 1
+            return render_template_string(source)
+        return render
+
+    for _visit in range(2):
+        with app.test_request_context("/coordinator"):
+            pagecache.kept_fragment("plain", fragment("plain", "<p>{{ 1 + 1 }}</p>"))
+            form = pagecache.kept_fragment("form", fragment("form", '<input value="{{ csrf_token() }}">'))
+            assert form == f'<input value="{app.jinja_env.globals["csrf_token"]()}">'
+    assert renders == {"plain": 1, "form": 2}
+
+
+def test_the_signed_in_home_shows_the_newest_piece_at_once(app, make_user, make_piece, content):
+    official = _signed_in_client(app, make_user("official", name="Rina Official"))
+    make_piece(title="Layanan izin usaha dalam satu aplikasi")
+    home = official.get("/").text
+    assert "Rina Official" in home and "Layanan izin usaha dalam satu aplikasi" in home
+    make_piece(title="Pusat data bersama untuk semua perangkat daerah")
+    assert "Pusat data bersama untuk semua perangkat daerah" in official.get("/").text
+
+
+@pytest.mark.parametrize(("pieces", "page", "counted"), [(3, 1, True), (3, 2, False), (1, 1, False), (4, 2, True),
+                                                         (3, 9, True)])
+def test_a_list_shows_its_total_and_counts_only_when_the_page_does_not_tell(app, client, make_piece, count_queries,
+                                                                            monkeypatch, pieces, page, counted):
+    monkeypatch.setitem(app.config, "PER_PAGE", 2)
+    monkeypatch.setitem(app.config, "PAGE_CACHE_BYTES", 0)
+    for number in range(pieces):
+        make_piece(title=f"Praktik baik nomor {number}")
+    with count_queries() as counter:
+        listing = client.get(f"/pieces?page={page}").text
+    assert f"{pieces} tulisan" in listing
+    counting = [statement for statement in counter.statements if statement.lstrip().upper().startswith(
+        "SELECT COUNT(*)") and "FROM (SELECT pieces." in statement]
+    assert bool(counting) == counted
