@@ -1,11 +1,23 @@
 """Language choice and locale-aware formatting for templates."""
 
+import functools
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_date, format_datetime, format_decimal, format_percent, format_time, get_locale
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
+from flask_babel import (
+    force_locale as babel_force_locale,
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    format_time,
+    get_locale,
+    get_timezone,
+    get_translations,
+)
 from flask_login import current_user
 
 from livinglab.clock import as_utc
@@ -51,6 +63,25 @@ def moment(value, fmt: str = "medium") -> str:
     """A date and time in the user's time zone; "medium" is the medium date with the short time (no seconds)."""
     if not value:
         return ""
+    locale, zone, _translations = _in_force()
+    return _formatted("moment", value, fmt, locale, zone)
+
+
+def local_date(value, fmt: str = "long") -> str:
+    """A date (or the date of a moment in the user's time zone) in the user's language."""
+    if not value:
+        return ""
+    locale, zone, _translations = _in_force()
+    return _formatted("date", value, fmt, locale, zone)
+
+
+@functools.lru_cache(maxsize=8192)
+def _formatted(kind: str, value, fmt: str, _locale: str, _zone: str) -> str:
+    """Babel's formatting, remembered: a function of the value, the format, and the locale and time zone in force
+    (which Flask-Babel reads from the request, and which are part of the key). Lists format the same dates on
+    every view, and Babel's formatting is most of what a long list costs."""
+    if kind == "date":
+        return format_date(value, fmt)
     if fmt == "medium":
         return f"{format_date(value, 'medium')}, {format_time(value, 'short')}"
     return format_datetime(value, fmt)
@@ -76,11 +107,59 @@ def score(value, signed: bool = False) -> str:
     return format_decimal(value, "+#,##0.00;-#,##0.00" if signed else "#,##0.00")
 
 
+_IN_FORCE = "_language_in_force"  # on g: (locale, time zone, translations) found once per request
+
+
+def _in_force() -> tuple[str, str, object]:
+    """The locale, time zone and Flask-Babel translations of this request, found once: templates translate and
+    format dozens of strings a page, and Flask-Babel looks each of them up anew."""
+    found = g.get(_IN_FORCE)
+    if found is None:
+        found = (str(get_locale()), str(get_timezone()), get_translations())
+        setattr(g, _IN_FORCE, found)
+    return found
+
+
+def current_translations():
+    return _in_force()[2] if has_app_context() else get_translations()
+
+
+def gettext(string: str, **variables) -> str:
+    """Flask-Babel's `gettext`, with the translations found once per request (for code that translates in loops)."""
+    text = current_translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    """Flask-Babel's `ngettext`, with the translations found once per request."""
+    variables.setdefault("num", num)
+    return current_translations().ungettext(singular, plural, num) % variables
+
+
+@contextmanager
+def force_locale(locale: str):
+    """Flask-Babel's `force_locale` (an e-mail in the recipient's language), forgetting what this request found."""
+    with babel_force_locale(locale):
+        g.pop(_IN_FORCE, None)
+        try:
+            yield
+        finally:
+            g.pop(_IN_FORCE, None)
+
+
 def init_templates(app: Flask) -> None:
     """Expose the language helpers and locale-aware number and date filters to templates."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: current_translations().ugettext(string),
+        ngettext=lambda singular, plural, num: current_translations().ungettext(singular, plural, num),
+        pgettext=lambda context, string: current_translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, num: current_translations().unpgettext(context, singular,
+                                                                                           plural, num),
+        newstyle=True,
+    )
     app.jinja_env.globals.update(localized=localized, current_language=current_language, filesize=filesize)
     app.jinja_env.filters.update(
-        date=lambda value, fmt="long": format_date(value, fmt) if value else "",
+        date=local_date,
         datetime=moment,
         machine_time=machine_time,
         number=lambda value, fmt=None: format_decimal(value, fmt) if value is not None else "",

@@ -51,3 +51,21 @@ def test_catalogue_covers_every_string_in_the_code(tmp_path):
         extracted = {m.id for m in read_po(handle) if m.id}
     translated = {m.id for m in _messages()}
     assert sorted(map(str, extracted - translated)) == []
+
+
+def test_a_request_translates_once_and_an_email_in_another_language_does_not_leak(app):
+    from datetime import UTC, datetime
+
+    from flask import render_template_string
+
+    from livinglab import i18n
+
+    moment = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
+    page = "{{ _('Notifications') }} {{ when|datetime }}"
+    with app.test_request_context("/", headers={"Cookie": "lang=id"}):
+        assert render_template_string(page, when=moment) == "Notifikasi 2 Mar 2026, 08.30"
+        with i18n.force_locale("en"):
+            assert i18n.gettext("Notifications") == "Notifications"
+            assert render_template_string(page, when=moment) == "Notifications Mar 2, 2026, 8:30\u202fAM"
+        assert i18n.ngettext("%(num)d piece", "%(num)d pieces", 3) == "3 tulisan"
+        assert render_template_string(page, when=moment) == "Notifikasi 2 Mar 2026, 08.30"

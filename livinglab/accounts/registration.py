@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import force_locale, gettext as _
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from livinglab.accounts.queries import find_user_by_email
+from livinglab.i18n import force_locale
 from livinglab.mail import send_mail, site_link
 
 REGISTRATION_SALT = "livinglab-registration"

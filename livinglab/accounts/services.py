@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import force_locale, gettext as _
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from livinglab.accounts.signins import end_sign_ins
 from livinglab.audit.services import record_event
 from livinglab.clock import utcnow
 from livinglab.extensions import db
+from livinglab.i18n import force_locale
 from livinglab.mail import send_mail, site_link
 from livinglab.roles import Role
 

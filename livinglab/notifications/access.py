@@ -10,12 +10,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from flask import Flask, current_app
-from sqlalchemy import ColumnElement, and_, or_, select
+from flask import Flask, current_app, g, has_request_context, request
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
 from livinglab.accounts.models import User
 from livinglab.extensions import db
 from livinglab.notifications.models import Notification
+from livinglab.pagecache import kept_value
 
 EXTENSION_KEY = "notification_subjects"
 
@@ -47,12 +48,19 @@ def readers(users: Iterable[User], subject_type: str, subject_id: int) -> list[U
     return [user for user in users if access.can_view(user, subject)]
 
 
-def visible_ids(user: User, subject_type: str, ids: Iterable[int]) -> set[int]:
-    """Of these subject ids, the ones the user may view now."""
+def visible_ids(user: User, subject_type: str, ids: Iterable[int]) -> frozenset[int]:
+    """Of these subject ids, the ones the user may view now (kept until anything public changes: who may view
+    a subject depends on the user's and the subject's rows only)."""
     access = _access(subject_type)
     if access is None:
-        return set()
-    return {subject_id for subject_id, subject in access.load(ids).items() if access.can_view(user, subject)}
+        return frozenset()
+    ids = sorted(set(ids))
+
+    def compute() -> frozenset[int]:
+        return frozenset(subject_id for subject_id, subject in access.load(ids).items()
+                         if access.can_view(user, subject))
+
+    return kept_value(f"visible;{user.id};{subject_type};{','.join(map(str, ids))}", compute)
 
 
 def is_visible(notification: Notification) -> bool:
@@ -72,18 +80,38 @@ def only_visible(items: list[Notification]) -> list[Notification]:
     return [item for item in items if item.subject_id in allowed[(item.user_id, item.subject_type)]]
 
 
+def subject_counts(user: User) -> list[tuple[str, int, int, int]]:
+    """(subject type, subject id, notifications, unread ones) of the user's notifications: one query, read once per
+    page view (the list and the menu's unread count both need it; a GET changes no notification before it renders)."""
+    reading = has_request_context() and request.method in ("GET", "HEAD")
+    kept = g.get("notification_subjects") if reading else None
+    if kept is not None and kept[0] == user.id:
+        return kept[1]
+    unread = func.count(case((Notification.read_at.is_(None), 1)))
+    rows = [tuple(row) for row in db.session.execute(
+        select(Notification.subject_type, Notification.subject_id, func.count(), unread)
+        .where(Notification.user_id == user.id).group_by(Notification.subject_type, Notification.subject_id))]
+    if reading:
+        g.notification_subjects = (user.id, rows)
+    return rows
+
+
+def visible_subjects(user: User, unread_only: bool = False) -> dict[str, frozenset[int]]:
+    """Per subject type, the subjects of the user's (unread) notifications that the user may view now."""
+    subjects: dict[str, set[int]] = defaultdict(set)
+    for subject_type, subject_id, _total, unread in subject_counts(user):
+        if unread or not unread_only:
+            subjects[subject_type].add(subject_id)
+    return {subject_type: visible_ids(user, subject_type, ids) for subject_type, ids in subjects.items()}
+
+
 def hidden_for(user: User, unread_only: bool = False) -> ColumnElement[bool] | None:
     """SQL: the user's notifications about subjects they may no longer view; None when there are none."""
-    query = select(Notification.subject_type, Notification.subject_id).where(Notification.user_id == user.id)
-    if unread_only:
-        query = query.where(Notification.read_at.is_(None))
-    subjects: dict[str, set[int]] = defaultdict(set)
-    for subject_type, subject_id in db.session.execute(query.distinct()):
-        subjects[subject_type].add(subject_id)
-    conditions = []
-    for subject_type, ids in subjects.items():
-        hidden = ids - visible_ids(user, subject_type, ids)
-        if hidden:
-            conditions.append(and_(Notification.subject_type == subject_type,
-                                   Notification.subject_id.in_(sorted(hidden))))
+    visible = visible_subjects(user, unread_only)
+    hidden: dict[str, set[int]] = defaultdict(set)
+    for subject_type, subject_id, _total, unread in subject_counts(user):
+        if (unread or not unread_only) and subject_id not in visible[subject_type]:
+            hidden[subject_type].add(subject_id)
+    conditions = [and_(Notification.subject_type == subject_type, Notification.subject_id.in_(sorted(ids)))
+                  for subject_type, ids in hidden.items()]
     return or_(*conditions) if conditions else None

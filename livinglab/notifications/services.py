@@ -8,14 +8,15 @@ from datetime import datetime, timedelta
 from itertools import groupby
 
 from flask import current_app
-from flask_babel import force_locale, gettext as _, lazy_gettext as _l, ngettext
-from sqlalchemy import delete, func, select, update
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload
 
 from livinglab import rules
 from livinglab.accounts.models import EmailFrequency, User
 from livinglab.clock import utcnow
 from livinglab.extensions import db
+from livinglab.i18n import force_locale, gettext as _, ngettext
 from livinglab.mail import send_mail
 from livinglab.notifications import access
 from livinglab.notifications.models import Follow, Notification, NotificationKind
@@ -154,16 +155,16 @@ def describe(notification: Notification) -> str:
 
 
 def unread_count(user: User) -> int:
-    """Unread notifications about subjects the user may still view."""
-    query = select(func.count()).select_from(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))
-    hidden = access.hidden_for(user, unread_only=True)
-    return db.session.scalar(query if hidden is None else query.where(~hidden)) or 0
+    """Unread notifications about subjects the user may still view (one query when who sees what is kept)."""
+    visible = access.visible_subjects(user, unread_only=True)
+    return sum(unread for subject_type, subject_id, _total, unread in access.subject_counts(user)
+               if unread and subject_id in visible[subject_type])
 
 
 def notifications_query(user: User, unread_only: bool = False):
     """The user's notifications, newest first, leaving out subjects they may no longer view."""
-    query = select(Notification).where(Notification.user_id == user.id).options(joinedload(Notification.actor))
+    query = select(Notification).where(Notification.user_id == user.id).options(
+        joinedload(Notification.actor).load_only(User.name))
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
     hidden = access.hidden_for(user, unread_only)
