@@ -75,20 +75,25 @@ def series_of(history: list[Evaluation]) -> list[Series]:
 
 
 def _published_pieces_from(regencies_by_indicator: dict[int, set[str]], exclude: str) -> dict[int, list[Piece]]:
-    """Published pieces aiming at each indicator, written by the given regencies (one query)."""
+    """The three newest published pieces aiming at each indicator, written by the given regencies (two queries:
+    ids first, as many regencies may be strong, then the pieces shown)."""
     wanted = {(i, code) for i, codes in regencies_by_indicator.items() for code in codes if code != exclude}
     if not wanted:
         return {}
-    query = (select(PieceIndicator.indicator_id, Piece).join(Piece, Piece.id == PieceIndicator.piece_id)
-             .where(Piece.status == PieceStatus.PUBLISHED,
-                    PieceIndicator.indicator_id.in_({i for i, _code in wanted}),
-                    Piece.regency_code.in_({code for _i, code in wanted}))
-             .options(joinedload(Piece.regency)).order_by(Piece.published_at.desc()))
-    found: dict[int, list[Piece]] = defaultdict(list)
-    for indicator_id, piece in db.session.execute(query):
-        if (indicator_id, piece.regency_code) in wanted and len(found[indicator_id]) < 3:
-            found[indicator_id].append(piece)
-    return found
+    candidates = (select(PieceIndicator.indicator_id, Piece.id, Piece.regency_code)
+                  .join(Piece, Piece.id == PieceIndicator.piece_id)
+                  .where(Piece.status == PieceStatus.PUBLISHED,
+                         PieceIndicator.indicator_id.in_({i for i, _code in wanted}),
+                         Piece.regency_code.in_({code for _i, code in wanted}))
+                  .order_by(Piece.published_at.desc(), Piece.id.desc()))
+    chosen: dict[int, list[int]] = defaultdict(list)
+    for indicator_id, piece_id, regency_code in db.session.execute(candidates):
+        if (indicator_id, regency_code) in wanted and len(chosen[indicator_id]) < 3:
+            chosen[indicator_id].append(piece_id)
+    ids = {piece_id for piece_ids in chosen.values() for piece_id in piece_ids}
+    pieces = {piece.id: piece for piece in db.session.scalars(
+        select(Piece).where(Piece.id.in_(ids)).options(joinedload(Piece.regency)))} if ids else {}
+    return {indicator_id: [pieces[piece_id] for piece_id in piece_ids] for indicator_id, piece_ids in chosen.items()}
 
 
 def regency_scorecard(regency_code: str) -> Scorecard | None:
