@@ -71,6 +71,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         views as site_views,
     )
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A file on this machine never drops a connection: pinging it costs a statement on every request.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(config.BASE_DIR) / "migrations"))
     csrf.init_app(app)
