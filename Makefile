@@ -8,7 +8,7 @@ PYTEST_ARGS ?= -n 2
 FLASK := $(BIN)/flask --app wsgi
 CATALOG := livinglab/translations
 
-.PHONY: run test lint install translations extract-messages update-messages setup-db clean bench-search bench-search-worst bench-rebuild eval-search bench-commitments bench-evaluations bench-web
+.PHONY: run test lint install translations extract-messages update-messages setup-db clean bench-search bench-search-worst bench-rebuild eval-search bench-commitments bench-evaluations bench-web profile-page
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,10 @@ bench-evaluations: install
 	$(BIN)/python bench/evaluations_bench.py --rounds $${ROUNDS:-5}
 
 # Pages under gunicorn (2 sync workers) loaded by wrk, against a Flask hello-world in the same run (bench/web_bench.py).
+profile-page: install
+	$(BIN)/python bench/profile_page.py --page "$${PAGE:?set PAGE, e.g. PAGE=/notifications}" --as "$${AS:-}" \
+		--set $${SET:-demo} --requests $${REQUESTS:-200}
+
 bench-web: install
 	@command -v wrk >/dev/null || apt-get install -y -q wrk || (apt-get update -q && apt-get install -y -q wrk)
-	$(BIN)/python bench/web_bench.py --sets $${SETS:-demo,scaled} --duration $${DURATION:-10}
+	$(BIN)/python bench/web_bench.py --sets $${SETS:-demo,scaled} --duration $${DURATION:-10} --pages "$${PAGES:-}" $${ENCODING:+--accept-encoding "$$ENCODING"}

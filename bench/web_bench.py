@@ -8,10 +8,11 @@ Data sets, each in a fresh SQLite database set up with the app's own commands (`
 
 For each data set the hello-world (`bench/hello_app.py`) is loaded before and after the app's pages; ratios are
 against the mean of the two, and both are printed, so drift during the run shows. Every request carries
-`Accept-Encoding: gzip` as browsers send it. Signed-in pages are loaded as the demo coordinator, signed in
-through the login form. Reported per page: requests per second, p50 and p99 latency in ms, the size of one
-response as sent, the ratio to hello-world and the issue's target for it. The report is written to
-bench/results/web-<date-time>.md.
+`Accept-Encoding: gzip, deflate, br, zstd` as Chrome and Firefox send it, so the app answers with zstd
+(`--accept-encoding gzip` measures a browser without it). Signed-in pages are loaded as a demo account signed in
+through the login form: the dashboard as the coordinator, the others as an official with unread notifications.
+Reported per page: requests per second, p50 and p99 latency in ms, the size of one response as sent, the ratio to
+hello-world and the issue's target for it. The report is written to bench/results/web-<date-time>.md.
 """
 
 import argparse
@@ -42,7 +43,9 @@ import report  # noqa: E402
 
 PASSWORD = "livinglab-demo-2026"  # the demo accounts' password (flask demo logins)
 COORDINATOR = "koordinator@livinglab.example.org"
-HEADERS = {"Accept-Encoding": "gzip"}
+OFFICIAL = "sumedang@livinglab.example.org"  # an official with unread notifications in the demo
+BROWSER_ENCODINGS = "gzip, deflate, br, zstd"  # as Chrome (since 123) and Firefox (since 126) send it
+HEADERS = {"Accept-Encoding": BROWSER_ENCODINGS}
 
 
 @dataclass
@@ -50,7 +53,7 @@ class Page:
     name: str
     path: str
     target: float  # the least acceptable ratio to hello-world
-    signed_in: bool = False
+    user: str | None = None  # the demo account the page is loaded as, signed in
     p99_ms: float | None = None  # the most acceptable p99, where the issue sets one
 
 
@@ -144,9 +147,9 @@ def pages_for(env: dict[str, str], scaled: bool) -> list[Page]:
         Page("a commitment", commitment_path, 0.10),
         Page("/impact", "/impact", 0.10),
         Page("search \"pusat data\"", "/search?q=pusat+data", 0.05),
-        Page("home, signed in", "/", 0.10, signed_in=True),
-        Page("dashboard (coordinator)", "/coordinator", 0.10, signed_in=True),
-        Page("notifications", "/notifications", 0.10, signed_in=True),
+        Page("home, signed in (official)", "/", 0.10, user=OFFICIAL),
+        Page("dashboard (coordinator)", "/coordinator", 0.10, user=COORDINATOR),
+        Page("notifications (official)", "/notifications", 0.10, user=OFFICIAL),
     ]
 
 
@@ -172,13 +175,13 @@ def stop(server: subprocess.Popen) -> None:
     server.wait(timeout=30)
 
 
-def sign_in(base: str) -> str:
-    """The Cookie header of a browser signed in as the demo coordinator through the login form."""
+def sign_in(base: str, email: str) -> str:
+    """The Cookie header of a browser signed in as a demo account through the login form."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     form = opener.open(f"{base}/login").read().decode()
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
-    data = urllib.parse.urlencode({"email": COORDINATOR, "password": PASSWORD, "csrf_token": token}).encode()
+    data = urllib.parse.urlencode({"email": email, "password": PASSWORD, "csrf_token": token}).encode()
     opener.open(f"{base}/login", data=data).read()
     cookies = {cookie.name: cookie.value for cookie in jar}
     assert "session" in cookies, "sign-in failed"
@@ -229,7 +232,8 @@ def measure_set(name: str, folder: Path, scaled: bool, args, port: int) -> list[
         flask(env, "search", "rebuild")
     else:
         flask(env, "search", "sync")
-    pages = pages_for(env, scaled)
+    wanted = [word for word in args.pages.split(",") if word]
+    pages = [page for page in pages_for(env, scaled) if not wanted or any(word in page.name for word in wanted)]
     print(f"\n{name}: data set ready in {time.perf_counter() - started:.0f} s", flush=True)
 
     def hello() -> Result:
@@ -251,9 +255,9 @@ def measure_set(name: str, folder: Path, scaled: bool, args, port: int) -> list[
     measured: list[tuple[Page, Result, int]] = []
     try:
         base = f"http://127.0.0.1:{port}"
-        signed_in = {**HEADERS, "Cookie": sign_in(base)}
+        cookies = {page.user: sign_in(base, page.user) for page in pages if page.user}
         for page in pages:
-            headers = signed_in if page.signed_in else HEADERS
+            headers = {**HEADERS, "Cookie": cookies[page.user]} if page.user else HEADERS
             size = fetch(base + page.path, headers)
             result = load(base + page.path, headers, args.duration, args.connections)
             measured.append((page, result, size))
@@ -292,11 +296,16 @@ def main() -> None:
     parser.add_argument("--pieces", type=int, default=10_000)
     parser.add_argument("--commitments", type=int, default=2_000)
     parser.add_argument("--port", type=int, default=8791)
+    parser.add_argument("--accept-encoding", default=BROWSER_ENCODINGS)
+    parser.add_argument("--pages", default="", help="measure only the pages whose name contains one of these "
+                        "comma-separated words (default: all)")
     args = parser.parse_args()
+    HEADERS["Accept-Encoding"] = args.accept_encoding
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: `make bench-web` installs it (apt-get install wrk).")
     lines = report.header("Page speed benchmark (gunicorn, 2 sync workers; wrk)")
-    lines.append(f"{args.connections} connections, {args.duration} s per page, Accept-Encoding: gzip; "
+    lines.append(f"{args.connections} connections, {args.duration} s per page, "
+                 f"Accept-Encoding: {args.accept_encoding}; "
                  f"{os.cpu_count()} CPUs, load average before: {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="livinglab-web-") as work:
         for name in args.sets.split(","):
