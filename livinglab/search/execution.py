@@ -356,10 +356,11 @@ class Executor:
         if isinstance(query, And):
             common = set(parts[0]).intersection(*parts[1:])
             return {d: sum(part[d] for part in parts) for d in common}
-        total: dict[int, float] = {}
-        for part in parts:
+        total = dict(parts[0]) if parts else {}
+        for part in parts[1:]:
+            found = total.get
             for docnum, score in part.items():
-                total[docnum] = total[docnum] + score if docnum in total else score
+                total[docnum] = found(docnum, 0.0) + score  # 0.0 + score is score: the sums are Whoosh's
         return total
 
     def top(self, query: Query, bits: int, limit: int) -> list[int] | None:

@@ -10,7 +10,7 @@ from bisect import bisect_left
 from functools import lru_cache
 from itertools import islice
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from whoosh.lang.porter import stem as porter_stem
 
 from livinglab.search.analysis import WORD, stem_id
@@ -98,13 +98,13 @@ def snippet(text: str, words: list[str], language: str, width: int = WIDTH) -> M
     shown = list(islice(WORD.finditer(text, start), width + 1))
     if not shown:
         return Markup("")
-    parts, end = [], None
-    for match in shown[:width]:
-        if end is not None:
-            parts.append(str(Markup.escape(text[end:match.start()])))
-        word = str(Markup.escape(match.group()))
-        parts.append(f"<mark>{word}</mark>" if words and matches(match.group().lower()) else word)
-        end = match.end()
+    # Escaping works letter by letter, so the text between marked words is escaped in one piece.
+    parts, cursor = [], shown[0].start()
+    for match in shown[:width] if words else ():
+        if matches(match.group().lower()):
+            parts.append(f"{escape(text[cursor:match.start()])}<mark>{escape(match.group())}</mark>")
+            cursor = match.end()
+    parts.append(str(escape(text[cursor:shown[:width][-1].end()])))
     prefix = "… " if WORD.search(text, 0, start) else ""
     suffix = " …" if len(shown) > width else ""
-    return Markup(prefix + "".join(parts) + suffix)  # nosec B704  # the text was escaped word by word above
+    return Markup(prefix + "".join(parts) + suffix)  # nosec B704  # every piece of the text was escaped above
