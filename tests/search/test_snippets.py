@@ -38,6 +38,8 @@ def test_the_text_is_escaped_and_only_marks_are_markup():
     html = snippet('Izin <script>alert("x")</script> & <b>izin</b>', ["izin"], "id")
     assert "<script>" not in html and "&lt;script&gt;" in html and "<b>" not in html
     assert re.sub(r"</?mark>", "", html).count("<") == 0
+    assert str(snippet('Izin & "tanda" <b>izin</b> usaha', ["izin"], "id")) == (
+        '<mark>Izin</mark> &amp; &#34;tanda&#34; &lt;b&gt;<mark>izin</mark>&lt;/b&gt; usaha')
 
 
 def test_a_short_text_is_shown_whole():
