@@ -13,6 +13,7 @@ from bisect import bisect_right
 from collections import OrderedDict
 from heapq import nsmallest
 from itertools import accumulate, pairwise
+from math import nan as NAN
 from pickle import loads  # nosec B403  # posting values of our own index, as Whoosh reads them
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -123,6 +124,7 @@ class Executor:
         self._terms: OrderedDict[tuple[str, str], int] = OrderedDict()
         self._masks: dict[str, dict[str, int]] | None = None
         self._lengths: dict[tuple[int, str], list[int]] = {}
+        self._norm_tables: dict[tuple, array] = {}
         self._recent: OrderedDict[tuple[str, str], list] = OrderedDict()
         self._pairs_ready: bool | None = None
         self._lock = threading.Lock()  # request threads share the searcher
@@ -316,23 +318,32 @@ class Executor:
                                           for d in range(reader.doc_count_all())]
         return table
 
+    def _norms(self, leaf, position: int, fieldname: str, scorer: BM25FScorer) -> array:
+        """Per document of a segment, the length part of BM25's denominator, `k1 * ((1 - b) + b * fl / avgfl)`,
+        computed once per searcher as whoosh.scoring.bm25 computes it (so scores stay Whoosh's to the last bit)."""
+        key = (position, fieldname, scorer.avgfl, scorer.B, scorer.K1)
+        table = self._norm_tables.get(key)
+        if table is None:
+            avgfl, b, k1 = scorer.avgfl, scorer.B, scorer.K1
+            table = self._norm_tables[key] = array("d", (  # no length (a deleted document): never in a posting
+                k1 * ((1 - b) + b * fl / avgfl) if fl is not None else NAN
+                for fl in self._length_table(leaf, position, fieldname)))
+        return table
+
     def _term_scores(self, fieldname: str, text: str, within: set[int] | None) -> dict[int, float]:
         """Document → the term's BM25F score, for the documents holding it (only those `within`, if given)."""
         scores: dict[int, float] = {}
         for position, ids, weights in self._postings(fieldname, text, within):
             leaf, offset = self.leaves[position]
-            postings = zip(ids, weights, strict=True)
-            if within is not None:
-                postings = ((docnum, tf) for docnum, tf in postings if offset + docnum in within)
             scorer = self.searcher.weighting.scorer(leaf, fieldname, text)
             if isinstance(scorer, BM25FScorer):
-                lengths = self._length_table(leaf, position, fieldname)
-                idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
-                for docnum, tf in postings:
-                    fl = lengths[docnum]  # the same expression as whoosh.scoring.bm25
-                    scores[offset + docnum] = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+                norms, idf, grown = self._norms(leaf, position, fieldname, scorer), scorer.idf, scorer.K1 + 1
+                for docnum, tf in zip(ids, weights, strict=True):  # the expression of whoosh.scoring.bm25
+                    if within is None or offset + docnum in within:
+                        scores[offset + docnum] = idf * ((tf * grown) / (tf + norms[docnum]))
             else:  # an unscorable field scores the posting's weight
-                scores.update((offset + docnum, tf) for docnum, tf in postings)
+                scores.update((offset + docnum, tf) for docnum, tf in zip(ids, weights, strict=True)
+                              if within is None or offset + docnum in within)
         return scores
 
     def scores(self, query: Query, within: set[int] | None = None) -> dict[int, float]:
@@ -374,7 +385,8 @@ class Executor:
         if not self.rankable(query):
             return None
         candidates = members(bits)
-        scores = self.scores(query, set(candidates))
+        # Every document the query matches is a candidate unless filters narrowed them: then score them all.
+        scores = self.scores(query, None if bits == self.match(query) else set(candidates))
         ranked = nsmallest(limit, candidates, key=lambda d: (-scores.get(d, 0.0), d))
         return [(docnum, scores.get(docnum, 0.0)) for docnum in ranked]
 

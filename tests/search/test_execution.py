@@ -81,6 +81,15 @@ def test_matches_and_order_are_whooshs(searcher, query):
     assert run.top(query, bits, 25) == [hit.docnum for hit in searcher.search(query, limit=25)]
 
 
+@pytest.mark.parametrize("query", QUERIES, ids=str)
+def test_order_among_some_documents_is_whooshs_too(searcher, query):
+    """Ranking only some of the matches (a filter, or partial matches) keeps Whoosh's scores and order."""
+    run = Executor(searcher, ("kind",))
+    even = sum(1 << d for d in range(0, searcher.doc_count_all(), 2))
+    ranked = [hit.docnum for hit in searcher.search(query, limit=None) if hit.docnum % 2 == 0][:25]
+    assert run.top(query, run.match(query) & even, 25) == ranked
+
+
 def test_a_phrase_needs_its_words_next_to_each_other_and_in_order(searcher):
     run = Executor(searcher, ("kind",))
     forward, backward = Phrase("text", ["tanda", "tangan"]), Phrase("text", ["tangan", "tanda"])
