@@ -385,8 +385,7 @@ class Executor:
         if not self.rankable(query):
             return None
         candidates = members(bits)
-        # Every document the query matches is a candidate unless filters narrowed them: then score them all.
-        scores = self.scores(query, None if bits == self.match(query) else set(candidates))
+        scores = self.scores(query, set(candidates))
         ranked = nsmallest(limit, candidates, key=lambda d: (-scores.get(d, 0.0), d))
         return [(docnum, scores.get(docnum, 0.0)) for docnum in ranked]
 
