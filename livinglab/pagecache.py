@@ -223,21 +223,25 @@ def kept_fragment(name: str, render: Callable[[], str]) -> Markup:
     home's body), kept like a public page: under the site generation, the lab's date, the language and the
     address (scheme, host, path with query). `render` makes it when it is not kept; what it renders must not
     depend on who asks, and a fragment that printed a CSRF token is never kept."""
+    return Markup(_fragment_html(name, render))  # nosec B704  # HTML rendered by an autoescaping Jinja template
+
+
+def _fragment_html(name: str, render: Callable[[], str]) -> str:
     if not current_app.config["PAGE_CACHE_BYTES"] or (generation := current_generation()) is None:
-        return Markup(render())
+        return render()
     pages = store()
     pages.see_generation(generation)
     key = (f"fragment;{name};{generation}|{lab_today().isoformat()}|{current_language()}|{request.host_url}|"
            f"{request.full_path}")
     kept = pages.get(key)
     if kept is not None:
-        return Markup(kept.decode())
+        return kept.decode()
     token = current_app.config["WTF_CSRF_FIELD_NAME"]
     printed_before = token in g  # then a token printed by the fragment could not be told apart: keep nothing
     html = render()
     if not printed_before and token not in g:
         pages.set(key, html.encode())
-    return Markup(html)
+    return html
 
 
 def kept_value(key: str, compute: Callable[[], T]) -> T:
