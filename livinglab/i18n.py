@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from flask import Flask, current_app, g, has_app_context, has_request_context, request
+from flask import Flask, current_app, has_app_context, has_request_context, request
 from flask_babel import (
     force_locale as babel_force_locale,
     format_date,
@@ -20,6 +20,7 @@ from flask_babel import (
 )
 from flask_login import current_user
 
+from livinglab import requestlocal
 from livinglab.clock import as_utc
 
 LANGUAGE_COOKIE = "lang"
@@ -107,16 +108,16 @@ def score(value, signed: bool = False) -> str:
     return format_decimal(value, "+#,##0.00;-#,##0.00" if signed else "#,##0.00")
 
 
-_IN_FORCE = "_language_in_force"  # on g: (locale, time zone, translations) found once per request
+_IN_FORCE = "_language_in_force"  # (locale, time zone, translations) found once per request
 
 
 def _in_force() -> tuple[str, str, object]:
     """The locale, time zone and Flask-Babel translations of this request, found once: templates translate and
     format dozens of strings a page, and Flask-Babel looks each of them up anew."""
-    found = g.get(_IN_FORCE)
+    memo = requestlocal.found()
+    found = memo.get(_IN_FORCE)
     if found is None:
-        found = (str(get_locale()), str(get_timezone()), get_translations())
-        setattr(g, _IN_FORCE, found)
+        found = memo[_IN_FORCE] = (str(get_locale()), str(get_timezone()), get_translations())
     return found
 
 
@@ -140,11 +141,12 @@ def ngettext(singular: str, plural: str, num: int, **variables) -> str:
 def force_locale(locale: str):
     """Flask-Babel's `force_locale` (an e-mail in the recipient's language), forgetting what this request found."""
     with babel_force_locale(locale):
-        g.pop(_IN_FORCE, None)
+        memo = requestlocal.found() if has_app_context() else {}
+        memo.pop(_IN_FORCE, None)
         try:
             yield
         finally:
-            g.pop(_IN_FORCE, None)
+            memo.pop(_IN_FORCE, None)
 
 
 def init_templates(app: Flask) -> None:

@@ -33,6 +33,7 @@ from sqlalchemy import BigInteger, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column
 
+from livinglab import requestlocal
 from livinglab.clock import lab_today
 from livinglab.extensions import db
 from livinglab.i18n import current_language
@@ -91,14 +92,28 @@ def _forget_on_rollback(conn) -> None:
 
 
 def current_generation() -> int | None:
-    """The site generation, or None before the first change (nothing is kept then). A GET reads it once: what it
-    renders after its own writes (the last-seen time of a sign-in) is private."""
-    if has_request_context() and request.method in ("GET", "HEAD") and "site_generation" in g:
-        return g.site_generation
+    """The site generation, or None before the first change (nothing is kept then). A GET reads it once, before
+    anything else (`_read_generation`): whatever it loads afterwards is at least as new as the generation it keeps
+    things under, and what it writes itself (the last-seen time of a sign-in) is private."""
+    reading = has_request_context() and request.method in ("GET", "HEAD")
+    if reading and "site_generation" in (memo := requestlocal.found()):
+        return memo["site_generation"]
     generation = db.session.execute(text("SELECT value FROM site_generation WHERE id = 1")).scalar()
-    if has_request_context() and request.method in ("GET", "HEAD"):
-        g.site_generation = generation
+    if reading:
+        requestlocal.found()["site_generation"] = generation
     return generation
+
+
+def _read_generation() -> None:
+    """First of the request's hooks: a GET's generation, read before the signed-in user or anything else loads."""
+    if request.endpoint != "static" and request.method in ("GET", "HEAD") and current_app.config["PAGE_CACHE_BYTES"]:
+        current_generation()
+
+
+def _keeping() -> bool:
+    """Whether this request may keep what it computes: a GET with the page store on. A request that writes
+    computes inside its own uncommitted transaction, which may yet roll back."""
+    return bool(current_app.config["PAGE_CACHE_BYTES"]) and request.method in ("GET", "HEAD")
 
 
 def public_page(view: Callable) -> Callable:
@@ -227,7 +242,7 @@ def kept_fragment(name: str, render: Callable[[], str]) -> Markup:
 
 
 def _fragment_html(name: str, render: Callable[[], str]) -> str:
-    if not current_app.config["PAGE_CACHE_BYTES"] or (generation := current_generation()) is None:
+    if not _keeping() or (generation := current_generation()) is None:
         return render()
     pages = store()
     pages.see_generation(generation)
@@ -248,7 +263,7 @@ def kept_value(key: str, compute: Callable[[], T]) -> T:
     """A value computed from what public pages show (never from private tables), kept under the site generation:
     `compute()` when it is not kept. The key must name everything else the value depends on (a user's id, ids
     asked about); the value must not be changed by those who get it (a number, a frozenset, a tuple)."""
-    if not current_app.config["PAGE_CACHE_BYTES"] or (generation := current_generation()) is None:
+    if not has_request_context() or not _keeping() or (generation := current_generation()) is None:
         return compute()
     pages = store()
     pages.see_generation(generation)
@@ -272,6 +287,7 @@ def init_app(app: Flask) -> None:
     pages = app.extensions["page_cache"] = PageStore(app.config["PAGE_CACHE_BYTES"])
     app.config.update(COMPRESS_CACHE_KEY=compression_key, COMPRESS_CACHE_BACKEND=lambda: pages)
     app.extensions["compress"] = Compress(app)
+    app.before_request_funcs.setdefault(None, []).insert(0, _read_generation)
     app.after_request(keep_page)
     app.after_request(_read_static_file)
 

@@ -10,9 +10,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
+from livinglab import requestlocal
 from livinglab.accounts.models import User
 from livinglab.extensions import db
 from livinglab.notifications.models import Notification
@@ -84,7 +85,7 @@ def subject_counts(user: User) -> list[tuple[str, int, int, int]]:
     """(subject type, subject id, notifications, unread ones) of the user's notifications: one query, read once per
     page view (the list and the menu's unread count both need it; a GET changes no notification before it renders)."""
     reading = has_request_context() and request.method in ("GET", "HEAD")
-    kept = g.get("notification_subjects") if reading else None
+    kept = requestlocal.found().get("notification_subjects") if reading else None
     if kept is not None and kept[0] == user.id:
         return kept[1]
     unread = func.count(case((Notification.read_at.is_(None), 1)))
@@ -92,7 +93,7 @@ def subject_counts(user: User) -> list[tuple[str, int, int, int]]:
         select(Notification.subject_type, Notification.subject_id, func.count(), unread)
         .where(Notification.user_id == user.id).group_by(Notification.subject_type, Notification.subject_id))]
     if reading:
-        g.notification_subjects = (user.id, rows)
+        requestlocal.found()["notification_subjects"] = (user.id, rows)
     return rows
 
 

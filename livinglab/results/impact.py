@@ -92,8 +92,10 @@ def _published_pieces_from(regencies_by_indicator: dict[int, set[str]], exclude:
             chosen[indicator_id].append(piece_id)
     ids = {piece_id for piece_ids in chosen.values() for piece_id in piece_ids}
     pieces = {piece.id: piece for piece in db.session.scalars(
-        select(Piece).where(Piece.id.in_(ids)).options(joinedload(Piece.regency)))} if ids else {}
-    return {indicator_id: [pieces[piece_id] for piece_id in piece_ids] for indicator_id, piece_ids in chosen.items()}
+        select(Piece).where(Piece.id.in_(ids), Piece.status == PieceStatus.PUBLISHED)
+        .options(joinedload(Piece.regency)))} if ids else {}
+    return {indicator_id: [pieces[piece_id] for piece_id in piece_ids if piece_id in pieces]
+            for indicator_id, piece_ids in chosen.items()}
 
 
 def regency_scorecard(regency_code: str) -> Scorecard | None:

@@ -324,3 +324,23 @@ def test_a_list_shows_its_total_and_counts_only_when_the_page_does_not_tell(app,
     counting = [statement for statement in counter.statements if statement.lstrip().upper().startswith(
         "SELECT COUNT(*)") and "FROM (SELECT pieces." in statement]
     assert bool(counting) == counted
+
+
+def test_a_value_is_kept_under_the_generation_its_request_started_with(app, make_piece):
+    piece = make_piece()
+    with app.test_request_context("/notifications"):
+        app.preprocess_request()  # the first hook reads the generation, before the user or anything else loads
+        piece.summary = "Diubah oleh proses lain selama permintaan ini."  # a change committed meanwhile
+        db.session.commit()
+        assert pagecache.kept_value("who-sees", lambda: "read before the change") == "read before the change"
+    with app.test_request_context("/notifications"):
+        app.preprocess_request()
+        assert pagecache.kept_value("who-sees", lambda: "read after the change") == "read after the change"
+
+
+def test_a_request_that_writes_keeps_nothing(app, make_piece):
+    make_piece()
+    with app.test_request_context("/pieces", method="POST"):
+        pagecache.kept_value("who-sees", lambda: "inside a transaction that may roll back")
+    with app.test_request_context("/pieces"):
+        assert pagecache.kept_value("who-sees", lambda: "committed") == "committed"
