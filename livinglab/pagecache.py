@@ -137,12 +137,16 @@ class PageStore:
         self.values: OrderedDict[str, object] = OrderedDict()  # kept_value's, at most VALUES of them
         self.lock = Lock()
 
-    def get(self, key: str) -> bytes | None:
+    def _recent(self, kept: OrderedDict, key: str):
+        """The kept entry, marked as just used; None when there is none."""
         with self.lock:
-            value = self.items.get(key)
+            value = kept.get(key)
             if value is not None:
-                self.items.move_to_end(key)
+                kept.move_to_end(key)
             return value
+
+    def get(self, key: str) -> bytes | None:
+        return self._recent(self.items, key)
 
     def set(self, key: str, value: bytes) -> None:
         """Keep `value` (keys without a page key, i.e. ending in ";", are not kept: Flask-Compress asks for all)."""
@@ -157,11 +161,7 @@ class PageStore:
                 self.size -= len(dropped)
 
     def get_value(self, key: str) -> object | None:
-        with self.lock:
-            value = self.values.get(key)
-            if value is not None:
-                self.values.move_to_end(key)
-            return value
+        return self._recent(self.values, key)
 
     def set_value(self, key: str, value: object) -> None:
         with self.lock:
@@ -192,6 +192,11 @@ def _cacheable_request() -> bool:
     return request.method in ("GET", "HEAD") and "_flashes" not in session and not current_user.is_authenticated
 
 
+def _address_key(generation: int) -> str:
+    """What a kept page or fragment depends on besides the person: generation, lab date, language, address."""
+    return f"{generation}|{lab_today().isoformat()}|{current_language()}|{request.host_url}|{request.full_path}"
+
+
 def serve_kept_page() -> Response | None:
     """The kept page for this request, or None (then the view renders it, and `keep_page` may keep it)."""
     if not current_app.config["PAGE_CACHE_BYTES"] or not _cacheable_request():
@@ -201,7 +206,7 @@ def serve_kept_page() -> Response | None:
         return None
     pages = store()
     pages.see_generation(generation)
-    g.page_key = f"{generation}|{lab_today().isoformat()}|{current_language()}|{request.host_url}|{request.full_path}"
+    g.page_key = _address_key(generation)
     body = pages.get(f"page;{g.page_key}")
     if body is None:
         return None
@@ -246,8 +251,7 @@ def _fragment_html(name: str, render: Callable[[], str]) -> str:
         return render()
     pages = store()
     pages.see_generation(generation)
-    key = (f"fragment;{name};{generation}|{lab_today().isoformat()}|{current_language()}|{request.host_url}|"
-           f"{request.full_path}")
+    key = f"fragment;{name};{_address_key(generation)}"
     kept = pages.get(key)
     if kept is not None:
         return kept.decode()
