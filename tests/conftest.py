@@ -302,16 +302,17 @@ def count_queries(app: Flask):
     return counting
 
 
+def sign_in_client(client: FlaskClient, user: User) -> FlaskClient:
+    """Sign a test client (a browser) in as a user: a sign-in row plus Flask-Login's session entry."""
+    start_sign_in(user, "pytest", remember=False)
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+    return client
+
+
 @pytest.fixture
 def login_as(client: FlaskClient) -> Callable[[User], FlaskClient]:
-    """Sign the test client in as a user: a sign-in row plus Flask-Login's session entry."""
-
-    def login(user: User) -> FlaskClient:
-        start_sign_in(user, "pytest", remember=False)
-        db.session.commit()
-        with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
-        return client
-
-    return login
+    """Sign the test client in as a user."""
+    return lambda user: sign_in_client(client, user)

@@ -11,6 +11,7 @@ from livinglab import pagecache, rendering
 from livinglab.accounts.models import SignIn
 from livinglab.extensions import db
 from livinglab.pieces.models import Piece
+from tests.conftest import sign_in_client
 
 
 def _generation():
@@ -230,15 +231,7 @@ def test_a_commitment_page_is_kept_for_visitors_and_keeps_its_forms_for_the_owne
 
 def _signed_in_client(app, user):
     """A browser of its own, signed in as `user` (the `login_as` fixture signs in the one `client`)."""
-    from livinglab.accounts.signins import start_sign_in
-
-    browser = app.test_client()
-    start_sign_in(user, "pytest", remember=False)
-    db.session.commit()
-    with browser.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-    return browser
+    return sign_in_client(app.test_client(), user)
 
 
 def _dashboard_list(page: str) -> str:
