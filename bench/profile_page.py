@@ -52,16 +52,7 @@ def build(set_name: str) -> Path:
         return folder
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    env = web_bench.environment(folder)
-    web_bench.flask(env, "db", "upgrade")
-    web_bench.flask(env, "content", "load")
-    web_bench.flask(env, "demo", "load")
-    if set_name == "scaled":
-        web_bench.scale(env, 10_000, 2_000)
-        web_bench.flask(env, "content", "rerender", check=False)
-        web_bench.flask(env, "search", "rebuild")
-    else:
-        web_bench.flask(env, "search", "sync")
+    web_bench.build_set(web_bench.environment(folder), set_name == "scaled")
     return folder
 
 

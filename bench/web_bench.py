@@ -219,19 +219,25 @@ def load(url: str, headers: dict[str, str], seconds: int, connections: int) -> R
                   int(errors.group(1)) if errors else 0)
 
 
-def measure_set(name: str, folder: Path, scaled: bool, args, port: int) -> list[str]:
-    env = environment(folder)
-    started = time.perf_counter()
+def build_set(env: dict[str, str], scaled: bool, pieces: int = 10_000, commitments: int = 2_000) -> None:
+    """The demo data set in `env`'s fresh database, with the app's own commands; `scaled` adds the synthetic
+    pieces, commitments and results."""
     flask(env, "db", "upgrade")
     flask(env, "content", "load")
     flask(env, "demo", "load")
     if scaled:
-        scale(env, args.pieces, args.commitments)
+        scale(env, pieces, commitments)
         # Bulk inserts skip the HTML a save stores; a commit before `content rerender` existed has nothing to do.
         flask(env, "content", "rerender", check=False)
         flask(env, "search", "rebuild")
     else:
         flask(env, "search", "sync")
+
+
+def measure_set(name: str, folder: Path, scaled: bool, args, port: int) -> list[str]:
+    env = environment(folder)
+    started = time.perf_counter()
+    build_set(env, scaled, args.pieces, args.commitments)
     wanted = [word for word in args.pages.split(",") if word]
     pages = [page for page in pages_for(env, scaled) if not wanted or any(word in page.name for word in wanted)]
     print(f"\n{name}: data set ready in {time.perf_counter() - started:.0f} s", flush=True)
